@@ -1,0 +1,22 @@
+//! HipChat's fixed vocabulary, as data.
+//!
+//! Colors, message formats and field limits are checked twice: at compile time by
+//! `hipchat-macros` for values written in the `#[hipchat]` attribute, and at run time by
+//! `hipchat-runtime` for rendered values. Both read them from this crate, so the two checks
+//! can never disagree, and both report problems with the same wording.
+//!
+//! Values follow the HipChat v2 REST API (`POST /v2/room/{room}/notification`).
+
+mod color;
+mod format;
+mod limits;
+mod suggest;
+mod token_name;
+mod unknown;
+
+pub use color::Color;
+pub use format::Format;
+pub use limits::{ATTACH_TO, FROM, Limit, LimitViolation, MESSAGE, ROOM};
+pub use suggest::closest;
+pub use token_name::{InvalidTokenName, check_token_name};
+pub use unknown::UnknownValue;
