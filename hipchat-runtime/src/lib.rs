@@ -1,1 +1,33 @@
-//! placeholder
+//! The runtime of [`hipchat`](https://docs.rs/hipchat): settings, the message model, and
+//! async backends.
+//!
+//! Most applications depend on `hipchat` and never name this crate. The path of one
+//! notification:
+//!
+//! 1. a `#[hipchat]` struct renders to a [`Message`] ([`Notification::render`]);
+//! 2. a [`Notifier`] fills the default room and sender and checks HipChat's limits;
+//! 3. a [`Backend`] delivers it: [`HttpBackend`](backend::HttpBackend) (HipChat v2 REST API),
+//!    [`ConsoleBackend`](backend::ConsoleBackend), [`DisabledBackend`](backend::DisabledBackend),
+//!    [`MemoryBackend`](backend::MemoryBackend), or your own.
+
+#![warn(missing_docs)]
+
+pub mod backend;
+mod default_notifier;
+pub mod error;
+mod message;
+mod notification;
+mod notifier;
+pub mod settings;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use backend::Backend;
+pub use default_notifier::{default_notifier, set_default};
+pub use error::{ApiError, ConfigError, Error, RateLimit, ValidationError};
+pub use hipchat_spec::{Color, Format};
+pub use message::Message;
+pub use notification::{Delivery, Notification, Notify};
+pub use notifier::Notifier;
+pub use settings::{BackendKind, Settings};

@@ -43,7 +43,8 @@ impl Color {
     ];
 
     /// Every color's wire name.
-    pub const NAMES: &'static [&'static str] = &["yellow", "green", "red", "purple", "gray", "random"];
+    pub const NAMES: &'static [&'static str] =
+        &["yellow", "green", "red", "purple", "gray", "random"];
 
     /// The wire name, as sent in the `color` field.
     pub const fn as_str(self) -> &'static str {

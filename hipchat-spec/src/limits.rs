@@ -76,7 +76,10 @@ impl fmt::Display for LimitViolation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Limit { field, min, max } = self.limit;
         if self.actual == 0 {
-            write!(f, "{field} is empty; HipChat requires at least {min} character")?;
+            write!(
+                f,
+                "{field} is empty; HipChat requires at least {min} character"
+            )?;
             if min > 1 {
                 f.write_str("s")?;
             }

@@ -24,7 +24,9 @@ mod tests {
 
     #[test]
     fn suggests_near_misses_only() {
-        let keys = ["room", "color", "from", "notify", "format", "template", "message", "token"];
+        let keys = [
+            "room", "color", "from", "notify", "format", "template", "message", "token",
+        ];
         assert_eq!(closest("colour", &keys), Some("color"));
         assert_eq!(closest("templte", &keys), Some("template"));
         assert_eq!(closest("ROOM", &keys), Some("room"));

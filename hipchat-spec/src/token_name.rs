@@ -12,7 +12,8 @@ use std::fmt;
 pub fn check_token_name(name: &str) -> Result<(), InvalidTokenName> {
     let mut chars = name.chars();
     let starts_with_letter = chars.next().is_some_and(|c| c.is_ascii_lowercase());
-    if starts_with_letter && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+    if starts_with_letter && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
         Ok(())
     } else {
         Err(InvalidTokenName {

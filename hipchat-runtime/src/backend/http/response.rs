@@ -1,0 +1,139 @@
+//! HipChat's error answers, turned into [`Error`] variants.
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::Deserialize;
+
+use crate::Error;
+use crate::error::{ApiError, RateLimit};
+
+/// Maps a non-success response to its variant. Branches on the status only: HipChat's
+/// messages changed over the years (`Room not found` became `Room <name> not found`).
+pub(crate) fn error_for_status(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: String,
+    room: &str,
+) -> Error {
+    let api = api_error(status, headers, body);
+    match status.as_u16() {
+        400 => Error::BadRequest(api),
+        401 => Error::Unauthorized(api),
+        403 => Error::Forbidden(api),
+        404 => Error::RoomNotFound {
+            room: room.to_owned(),
+            api,
+        },
+        429 => Error::RateLimited {
+            reset: api.rate_limit.reset_time(),
+            api,
+        },
+        500..=599 => Error::Server(api),
+        _ => Error::UnexpectedStatus(api),
+    }
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    error: Body,
+}
+
+#[derive(Deserialize)]
+struct Body {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    message: Option<String>,
+    field: Option<String>,
+    validation: Option<String>,
+    value: Option<serde_json::Value>,
+}
+
+fn api_error(status: StatusCode, headers: &HeaderMap, body: String) -> ApiError {
+    let parsed = serde_json::from_str::<Envelope>(&body)
+        .ok()
+        .map(|envelope| envelope.error);
+    let status_line = || {
+        status
+            .canonical_reason()
+            .unwrap_or("no reason phrase")
+            .to_owned()
+    };
+    let (kind, message, field, validation, value) = match parsed {
+        Some(error) => (
+            error.kind,
+            error.message.unwrap_or_else(status_line),
+            error.field,
+            error.validation,
+            error.value,
+        ),
+        None => (None, status_line(), None, None, None),
+    };
+    ApiError {
+        status: status.as_u16(),
+        kind,
+        message,
+        field,
+        validation,
+        value,
+        rate_limit: rate_limit(headers),
+        body,
+    }
+}
+
+/// Reads `X-Ratelimit-*` and `X-FloodControl-*` (header names are case-insensitive).
+pub(crate) fn rate_limit(headers: &HeaderMap) -> RateLimit {
+    let number = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse().ok())
+    };
+    RateLimit {
+        limit: number("x-ratelimit-limit"),
+        remaining: number("x-ratelimit-remaining"),
+        reset: number("x-ratelimit-reset"),
+        flood_limit: number("x-floodcontrol-limit"),
+        flood_remaining: number("x-floodcontrol-remaining"),
+        flood_reset: number("x-floodcontrol-reset"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+
+    #[test]
+    fn survives_bodies_that_are_not_json() {
+        let error = error_for_status(
+            StatusCode::BAD_GATEWAY,
+            &HeaderMap::new(),
+            "<html>upstream down</html>".into(),
+            "Ops",
+        );
+        let Error::Server(api) = error else {
+            panic!("expected Server, got {error:?}")
+        };
+        assert_eq!(api.status, 502);
+        assert_eq!(api.message, "Bad Gateway");
+        assert_eq!(api.body, "<html>upstream down</html>");
+    }
+
+    #[test]
+    fn reads_rate_limit_headers_in_any_case() {
+        let mut headers = HeaderMap::new();
+        headers.insert("X-Ratelimit-Remaining", HeaderValue::from_static("0"));
+        headers.insert("X-Ratelimit-Reset", HeaderValue::from_static("1500000300"));
+        headers.insert("X-Floodcontrol-Remaining", HeaderValue::from_static(" 12 "));
+        headers.insert(
+            "X-FloodControl-Limit",
+            HeaderValue::from_static("not a number"),
+        );
+        let limit = rate_limit(&headers);
+        assert_eq!(limit.remaining, Some(0));
+        assert_eq!(limit.reset, Some(1_500_000_300));
+        assert_eq!(limit.flood_remaining, Some(12));
+        assert_eq!(limit.flood_limit, None);
+    }
+}

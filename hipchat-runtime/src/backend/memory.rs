@@ -1,0 +1,79 @@
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use crate::{Backend, Error, Message};
+
+/// Keeps every message in an [`Outbox`], for tests.
+///
+/// Each backend has its own outbox; nothing is global, so parallel tests never see each
+/// other's messages.
+///
+/// ```
+/// # tokio_test_block_on(async {
+/// use hipchat_runtime::{Message, Notifier, Settings, backend::MemoryBackend};
+///
+/// let backend = MemoryBackend::new();
+/// let outbox = backend.outbox();
+/// let notifier = Notifier::with_backend(Settings::new().room("Ops"), backend).unwrap();
+/// notifier.send(Message::new("hello")).await.unwrap();
+/// assert_eq!(outbox.messages()[0].body, "hello");
+/// # });
+/// # fn tokio_test_block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+/// # }
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct MemoryBackend {
+    outbox: Outbox,
+}
+
+impl MemoryBackend {
+    /// A backend with an empty outbox.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A handle to this backend's outbox.
+    pub fn outbox(&self) -> Outbox {
+        self.outbox.clone()
+    }
+}
+
+impl Backend for MemoryBackend {
+    async fn send(&self, message: &Message) -> Result<(), Error> {
+        self.outbox.lock().push(message.clone());
+        Ok(())
+    }
+}
+
+/// The messages a [`MemoryBackend`] received, in order. Clones share one outbox.
+#[derive(Clone, Debug, Default)]
+pub struct Outbox {
+    messages: Arc<Mutex<Vec<Message>>>,
+}
+
+impl Outbox {
+    /// A copy of every message so far.
+    pub fn messages(&self) -> Vec<Message> {
+        self.lock().clone()
+    }
+
+    /// Removes and returns every message so far.
+    pub fn take(&self) -> Vec<Message> {
+        std::mem::take(&mut *self.lock())
+    }
+
+    /// How many messages arrived.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether no message arrived.
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Vec<Message>> {
+        // A panic while holding the lock cannot leave a half-pushed Vec: keep going.
+        self.messages.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}

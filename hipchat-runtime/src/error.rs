@@ -1,0 +1,299 @@
+//! The one error type of the crate, with variants a caller can match on.
+//!
+//! No variant holds a token: tokens live in [`secrecy::SecretString`] from the moment they
+//! are read, and only the http backend exposes one, into an `Authorization` header.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::{error, fmt};
+
+pub use hipchat_spec::{InvalidTokenName, LimitViolation, UnknownValue};
+
+/// Anything that can go wrong between an event and HipChat.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The settings are unusable: a bad environment variable, a missing token.
+    #[error("hipchat configuration: {0}")]
+    Config(#[from] ConfigError),
+
+    /// The template failed while rendering (for example a field's `Display` impl failed).
+    #[error("rendering notification `{notification}` failed: {source}")]
+    Render {
+        /// The Rust type of the notification.
+        notification: &'static str,
+        /// askama's error.
+        #[source]
+        source: askama::Error,
+    },
+
+    /// The notification breaks one of HipChat's rules; nothing was sent.
+    #[error("invalid notification: {0}")]
+    Validation(#[from] ValidationError),
+
+    /// 400: HipChat rejected the request body.
+    #[error("HipChat rejected the notification (400 Bad Request): {0}")]
+    BadRequest(ApiError),
+
+    /// 401: the token is missing, invalid or of the wrong kind (a v1 token on v2).
+    #[error("HipChat rejected the token (401 Unauthorized): {0}")]
+    Unauthorized(ApiError),
+
+    /// 403: the token may not do this.
+    #[error("HipChat refused the request (403 Forbidden): {0}")]
+    Forbidden(ApiError),
+
+    /// 404: no such room on this server.
+    #[error("room {room:?} not found (404): {api}")]
+    RoomNotFound {
+        /// The room id or name that was asked for.
+        room: String,
+        /// What the server said.
+        api: ApiError,
+    },
+
+    /// 429: the per-token rate limit or the per-room flood control was exceeded.
+    #[error("rate limited by HipChat (429){}: {api}", RetryHint(*.reset))]
+    RateLimited {
+        /// When the exhausted budget renews, from `X-Ratelimit-Reset` / `X-FloodControl-Reset`.
+        reset: Option<SystemTime>,
+        /// What the server said.
+        api: ApiError,
+    },
+
+    /// 5xx: the server failed or is unavailable.
+    #[error("HipChat server error ({status}): {api}", status = .0.status, api = .0)]
+    Server(ApiError),
+
+    /// Any other non-success status.
+    #[error("unexpected HipChat response ({status}): {api}", status = .0.status, api = .0)]
+    UnexpectedStatus(ApiError),
+
+    /// The server could not be reached, or the connection failed or timed out.
+    #[error("could not reach HipChat at {endpoint}: {source}")]
+    Transport {
+        /// The URL that was requested (it never holds a token).
+        endpoint: String,
+        /// The underlying I/O or HTTP error.
+        #[source]
+        source: Box<dyn error::Error + Send + Sync>,
+    },
+
+    /// A custom backend failed.
+    #[error("backend failed: {0}")]
+    Backend(#[source] Box<dyn error::Error + Send + Sync>),
+}
+
+impl Error {
+    /// Wraps the error of a custom [`Backend`](crate::Backend).
+    pub fn backend(source: impl Into<Box<dyn error::Error + Send + Sync>>) -> Self {
+        Error::Backend(source.into())
+    }
+
+    /// The server's answer, for errors that carry one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::BadRequest(api)
+            | Error::Unauthorized(api)
+            | Error::Forbidden(api)
+            | Error::Server(api)
+            | Error::UnexpectedStatus(api)
+            | Error::RoomNotFound { api, .. }
+            | Error::RateLimited { api, .. } => Some(api),
+            _ => None,
+        }
+    }
+}
+
+struct RetryHint(Option<SystemTime>);
+
+impl fmt::Display for RetryHint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.map(|reset| reset.duration_since(UNIX_EPOCH)) {
+            Some(Ok(since_epoch)) => write!(
+                f,
+                ", budget resets at {} (Unix time)",
+                since_epoch.as_secs()
+            ),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Settings that cannot work. Each variant names the setting at fault.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A setting has a value that does not parse.
+    #[error("{setting} = {value:?} is invalid: expected {expected}")]
+    InvalidValue {
+        /// The setting, as its environment variable (`HIPCHAT_TIMEOUT`).
+        setting: String,
+        /// The value as given (never used for tokens).
+        value: String,
+        /// What would have been accepted.
+        expected: String,
+    },
+
+    /// A default room or sender breaks HipChat's limits.
+    #[error("{setting}: {violation}")]
+    Limit {
+        /// The setting, as its environment variable (`HIPCHAT_FROM`).
+        setting: &'static str,
+        /// The broken limit.
+        violation: LimitViolation,
+    },
+
+    /// A named token's name is malformed.
+    #[error(transparent)]
+    TokenName(#[from] InvalidTokenName),
+
+    /// The http backend has no default token and the notification names none.
+    #[error("no auth token for the http backend: set HIPCHAT_AUTH_TOKEN or Settings::auth_token")]
+    MissingToken,
+
+    /// A notification names a token the settings do not have.
+    #[error("no token named {name:?}: set {env_var} or add it with Settings::token")]
+    UnknownToken {
+        /// The token's name.
+        name: String,
+        /// The environment variable that would provide it.
+        env_var: String,
+    },
+
+    /// The HTTP client could not be built (TLS set-up).
+    #[error("cannot build the HTTP client: {0}")]
+    HttpClient(#[source] Box<dyn error::Error + Send + Sync>),
+}
+
+/// A rendered notification that HipChat would reject; caught before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ValidationError {
+    /// A field is too long or too short.
+    #[error(transparent)]
+    Limit(#[from] LimitViolation),
+
+    /// A rendered `color` block is not one of HipChat's colors.
+    #[error(transparent)]
+    UnknownValue(#[from] UnknownValue),
+
+    /// No room in the notification, its template or the settings.
+    #[error(
+        "no room: give `room = \"...\"` in #[hipchat], a #[hipchat(room)] field, or a default room (HIPCHAT_ROOM)"
+    )]
+    MissingRoom,
+}
+
+/// What HipChat answered to a failed request.
+///
+/// Parsed leniently from `{"error": {"code", "type", "message", ...}}`; a body that is not
+/// JSON is kept in [`body`](Self::body) and summarised in [`message`](Self::message).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status code.
+    pub status: u16,
+    /// `error.type`, the reason phrase (`"Bad Request"`).
+    pub kind: Option<String>,
+    /// `error.message`; the status line when the body has none.
+    pub message: String,
+    /// `error.field`: the request field that failed validation (400 only).
+    pub field: Option<String>,
+    /// `error.validation`: the check that failed (`"type"`, `"maxLength"`).
+    pub validation: Option<String>,
+    /// `error.value`: the value the server rejected.
+    pub value: Option<serde_json::Value>,
+    /// The rate-limit headers of the response.
+    pub rate_limit: RateLimit,
+    /// The raw response body.
+    pub body: String,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        match (&self.field, &self.validation) {
+            (Some(field), Some(check)) => write!(f, " (field `{field}` failed `{check}`)"),
+            (Some(field), None) => write!(f, " (field `{field}`)"),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// HipChat's rate-limit headers: the 5-minute per-token budget (`X-Ratelimit-*`) and the
+/// per-room flood control (`X-FloodControl-*`). Resets are Unix timestamps in seconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RateLimit {
+    /// `X-Ratelimit-Limit`.
+    pub limit: Option<u64>,
+    /// `X-Ratelimit-Remaining`.
+    pub remaining: Option<u64>,
+    /// `X-Ratelimit-Reset`.
+    pub reset: Option<u64>,
+    /// `X-FloodControl-Limit`.
+    pub flood_limit: Option<u64>,
+    /// `X-FloodControl-Remaining`.
+    pub flood_remaining: Option<u64>,
+    /// `X-FloodControl-Reset`.
+    pub flood_reset: Option<u64>,
+}
+
+impl RateLimit {
+    /// When the exhausted budget renews: the flood-control reset if the room's budget is
+    /// spent, else the token's, else the later of the two known resets.
+    pub fn reset_time(&self) -> Option<SystemTime> {
+        let exhausted =
+            |remaining: Option<u64>, reset: Option<u64>| reset.filter(|_| remaining == Some(0));
+        exhausted(self.flood_remaining, self.flood_reset)
+            .or_else(|| exhausted(self.remaining, self.reset))
+            .or(self.flood_reset.max(self.reset))
+            .map(|secs| UNIX_EPOCH + Duration::from_secs(secs))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reset_time_prefers_the_exhausted_budget() {
+        let limit = RateLimit {
+            reset: Some(1_500_000_300),
+            remaining: Some(40),
+            flood_reset: Some(1_500_000_060),
+            flood_remaining: Some(0),
+            ..RateLimit::default()
+        };
+        assert_eq!(
+            limit.reset_time(),
+            Some(UNIX_EPOCH + Duration::from_secs(1_500_000_060))
+        );
+        let token_spent = RateLimit {
+            remaining: Some(0),
+            flood_remaining: Some(3),
+            ..limit
+        };
+        assert_eq!(
+            token_spent.reset_time(),
+            Some(UNIX_EPOCH + Duration::from_secs(1_500_000_300))
+        );
+        assert_eq!(RateLimit::default().reset_time(), None);
+    }
+
+    #[test]
+    fn rate_limited_display_names_the_reset() {
+        let error = Error::RateLimited {
+            reset: Some(UNIX_EPOCH + Duration::from_secs(1_500_000_060)),
+            api: ApiError {
+                status: 429,
+                message: "Rate Limit exceeded".into(),
+                ..ApiError::default()
+            },
+        };
+        assert_eq!(
+            error.to_string(),
+            "rate limited by HipChat (429), budget resets at 1500000060 (Unix time): Rate Limit exceeded"
+        );
+    }
+}

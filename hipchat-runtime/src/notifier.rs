@@ -1,0 +1,231 @@
+//! The handle that fills defaults, checks limits and hands messages to a backend.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::backend::{
+    BoxFuture, ConsoleBackend, DisabledBackend, DynBackend, HttpBackend, MemoryBackend, Outbox,
+};
+use crate::{Backend, BackendKind, Error, Message, Settings};
+
+/// A cheap-to-clone handle over a backend and the default room and sender.
+///
+/// Build one per application (from the environment, from [`Settings`], or around your own
+/// [`Backend`]) and share it: clones share one backend and one connection pool.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// use hipchat_runtime::{BackendKind, Message, Notifier, Settings};
+///
+/// let notifier = Notifier::from_settings(Settings::new().backend(BackendKind::Memory).room("Ops"))?;
+/// notifier.send(Message::new("Backup finished")).await?;
+/// let sent = notifier.outbox().unwrap().messages();
+/// assert_eq!(sent[0].room.as_deref(), Some("Ops"));
+/// # Ok::<(), hipchat_runtime::Error>(())
+/// # }).unwrap();
+/// ```
+#[derive(Clone)]
+pub struct Notifier {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    backend: Box<dyn DynBackend>,
+    backend_name: &'static str,
+    room: Option<String>,
+    from: Option<String>,
+    fail_silently: bool,
+    outbox: Option<Outbox>,
+}
+
+impl Notifier {
+    /// Builds the notifier the environment describes (see [`Settings::from_vars`]).
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_settings(Settings::from_env()?)
+    }
+
+    /// Builds the built-in backend the settings name, with their defaults.
+    pub fn from_settings(settings: Settings) -> Result<Self, Error> {
+        let kind = settings.backend_kind();
+        match kind {
+            BackendKind::Http => {
+                let backend = HttpBackend::from_settings(&settings)?;
+                Self::build(settings, kind.as_str(), backend, None)
+            }
+            BackendKind::Console => {
+                Self::build(settings, kind.as_str(), ConsoleBackend::stdout(), None)
+            }
+            BackendKind::Disabled => Self::build(settings, kind.as_str(), DisabledBackend, None),
+            BackendKind::Memory => {
+                let backend = MemoryBackend::new();
+                let outbox = Some(backend.outbox());
+                Self::build(settings, kind.as_str(), backend, outbox)
+            }
+        }
+    }
+
+    /// Wraps your own backend, with defaults (room, sender, fail silently) from `settings`.
+    /// The settings' backend kind, tokens, URL and timeout are for built-in backends and
+    /// are not used here.
+    pub fn with_backend(settings: Settings, backend: impl Backend) -> Result<Self, Error> {
+        Self::build(settings, "custom", backend, None)
+    }
+
+    fn build(
+        settings: Settings,
+        backend_name: &'static str,
+        backend: impl Backend,
+        outbox: Option<Outbox>,
+    ) -> Result<Self, Error> {
+        settings.validate()?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                backend: Box::new(backend),
+                backend_name,
+                room: settings.default_room().map(str::to_owned),
+                from: settings.default_from().map(str::to_owned),
+                fail_silently: settings.is_fail_silently(),
+                outbox,
+            }),
+        })
+    }
+
+    /// The outbox, when the backend is the built-in `memory` one.
+    pub fn outbox(&self) -> Option<&Outbox> {
+        self.inner.outbox.as_ref()
+    }
+
+    /// Fills the default room and sender, checks HipChat's limits, and delivers.
+    ///
+    /// Nothing reaches the backend unless every check passed. With fail silently on, an
+    /// error is logged through `tracing` and `Ok(())` is returned.
+    pub async fn send(&self, message: Message) -> Result<(), Error> {
+        self.deliver(Ok(message), "Message").await
+    }
+
+    /// Delivers the result of rendering `notification`: the one path from a rendered (or
+    /// failed) notification to the backend, shared by [`send`](Self::send) and `.notify()`.
+    pub(crate) fn deliver(
+        &self,
+        rendered: Result<Message, Error>,
+        notification: &'static str,
+    ) -> BoxFuture<'static, Result<(), Error>> {
+        let notifier = self.clone();
+        Box::pin(async move {
+            let outcome = match rendered {
+                Ok(message) => notifier.send_checked(message).await,
+                Err(error) => Err(error),
+            };
+            match outcome {
+                Err(error) if notifier.inner.fail_silently => {
+                    tracing::error!(
+                        notification,
+                        backend = notifier.inner.backend_name,
+                        %error,
+                        "hipchat notification not sent (fail silently is on)"
+                    );
+                    Ok(())
+                }
+                outcome => outcome,
+            }
+        })
+    }
+
+    async fn send_checked(&self, mut message: Message) -> Result<(), Error> {
+        if message.room.is_none() {
+            message.room.clone_from(&self.inner.room);
+        }
+        if message.from.is_none() {
+            message.from.clone_from(&self.inner.from);
+        }
+        message.validate()?;
+        self.inner.backend.send_boxed(&message).await
+    }
+}
+
+impl fmt::Debug for Notifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Notifier")
+            .field("backend", &self.inner.backend_name)
+            .field("room", &self.inner.room)
+            .field("from", &self.inner.from)
+            .field("fail_silently", &self.inner.fail_silently)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ValidationError;
+
+    fn memory(settings: Settings) -> Notifier {
+        Notifier::from_settings(settings.backend(BackendKind::Memory)).unwrap()
+    }
+
+    #[tokio::test]
+    async fn fills_defaults_but_keeps_explicit_values() {
+        let notifier = memory(Settings::new().room("Ops").from("ci"));
+        notifier.send(Message::new("a")).await.unwrap();
+        notifier
+            .send(Message::new("b").room("Dev").from("me"))
+            .await
+            .unwrap();
+        let sent = notifier.outbox().unwrap().messages();
+        assert_eq!(
+            (sent[0].room.as_deref(), sent[0].from.as_deref()),
+            (Some("Ops"), Some("ci"))
+        );
+        assert_eq!(
+            (sent[1].room.as_deref(), sent[1].from.as_deref()),
+            (Some("Dev"), Some("me"))
+        );
+    }
+
+    #[tokio::test]
+    async fn invalid_messages_never_reach_the_backend() {
+        let notifier = memory(Settings::new());
+        let error = notifier.send(Message::new("no room")).await.unwrap_err();
+        assert!(
+            matches!(error, Error::Validation(ValidationError::MissingRoom)),
+            "{error:?}"
+        );
+        let error = notifier
+            .send(Message::new("x".repeat(10_001)).room("Ops"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::Validation(ValidationError::Limit(_))),
+            "{error:?}"
+        );
+        assert!(notifier.outbox().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn fail_silently_returns_ok_and_sends_nothing() {
+        let notifier = memory(Settings::new().fail_silently(true));
+        notifier.send(Message::new("no room")).await.unwrap();
+        assert!(notifier.outbox().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn outboxes_belong_to_their_notifier() {
+        let (a, b) = (
+            memory(Settings::new().room("A")),
+            memory(Settings::new().room("B")),
+        );
+        a.send(Message::new("to a")).await.unwrap();
+        assert_eq!(a.outbox().unwrap().len(), 1);
+        assert!(b.outbox().unwrap().is_empty());
+    }
+
+    #[test]
+    fn invalid_defaults_fail_at_build_time() {
+        let error = Notifier::from_settings(
+            Settings::new()
+                .backend(BackendKind::Disabled)
+                .from("f".repeat(65)),
+        );
+        assert!(matches!(error, Err(Error::Config(_))));
+    }
+}
