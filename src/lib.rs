@@ -1,1 +1,40 @@
-//! placeholder
+//! Compile-time checked HipChat notifications.
+//!
+//! Annotate an event struct; the compiler checks its template, room, color and sender;
+//! `event.notify().await` renders it and delivers it.
+//!
+//! ```no_run
+//! use hipchat::prelude::*;
+//!
+//! #[hipchat(room = "Ops", color = "red", message = "Deploy of <b>{{ service }}</b> {{ version }} failed")]
+//! struct DeployFailed {
+//!     service: String,
+//!     version: String,
+//! }
+//!
+//! # async fn run() -> Result<(), hipchat::Error> {
+//! DeployFailed { service: "billing".into(), version: "1.4.2".into() }.notify().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! See the README for templates, settings and backends.
+
+#![warn(missing_docs)]
+
+#[doc(inline)]
+pub use hipchat_macros::hipchat;
+#[doc(inline)]
+pub use hipchat_runtime::{
+    ApiError, Backend, BackendKind, Color, ConfigError, Delivery, Error, Format, Message,
+    Notification, Notifier, Notify, RateLimit, Settings, Url, ValidationError, backend,
+    default_notifier, error, filters, set_default, settings,
+};
+
+#[doc(hidden)]
+pub use hipchat_runtime::__private;
+
+/// Everything needed to declare notifications and call `.render()` and `.notify()`.
+pub mod prelude {
+    pub use crate::{Notification, hipchat};
+}

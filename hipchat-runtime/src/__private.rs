@@ -4,6 +4,8 @@
 
 pub use askama;
 
+pub use crate::filters;
+
 pub use crate::{Color, Error, Format, Message, Notification};
 
 /// Renders a message body and strips surrounding whitespace, as django-hipchat did.

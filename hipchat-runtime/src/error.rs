@@ -32,15 +32,15 @@ pub enum Error {
 
     /// 400: HipChat rejected the request body.
     #[error("HipChat rejected the notification (400 Bad Request): {0}")]
-    BadRequest(ApiError),
+    BadRequest(Box<ApiError>),
 
     /// 401: the token is missing, invalid or of the wrong kind (a v1 token on v2).
     #[error("HipChat rejected the token (401 Unauthorized): {0}")]
-    Unauthorized(ApiError),
+    Unauthorized(Box<ApiError>),
 
     /// 403: the token may not do this.
     #[error("HipChat refused the request (403 Forbidden): {0}")]
-    Forbidden(ApiError),
+    Forbidden(Box<ApiError>),
 
     /// 404: no such room on this server.
     #[error("room {room:?} not found (404): {api}")]
@@ -48,7 +48,7 @@ pub enum Error {
         /// The room id or name that was asked for.
         room: String,
         /// What the server said.
-        api: ApiError,
+        api: Box<ApiError>,
     },
 
     /// 429: the per-token rate limit or the per-room flood control was exceeded.
@@ -57,22 +57,24 @@ pub enum Error {
         /// When the exhausted budget renews, from `X-Ratelimit-Reset` / `X-FloodControl-Reset`.
         reset: Option<SystemTime>,
         /// What the server said.
-        api: ApiError,
+        api: Box<ApiError>,
     },
 
     /// 5xx: the server failed or is unavailable.
     #[error("HipChat server error ({status}): {api}", status = .0.status, api = .0)]
-    Server(ApiError),
+    Server(Box<ApiError>),
 
     /// Any other non-success status.
     #[error("unexpected HipChat response ({status}): {api}", status = .0.status, api = .0)]
-    UnexpectedStatus(ApiError),
+    UnexpectedStatus(Box<ApiError>),
 
     /// The server could not be reached, or the connection failed or timed out.
-    #[error("could not reach HipChat at {endpoint}: {source}")]
+    #[error("could not reach HipChat at {endpoint}: {reason}")]
     Transport {
         /// The URL that was requested (it never holds a token).
         endpoint: String,
+        /// What went wrong, briefly: `timed out`, `connection failed`, `request failed`.
+        reason: &'static str,
         /// The underlying I/O or HTTP error.
         #[source]
         source: Box<dyn error::Error + Send + Sync>,
@@ -134,6 +136,17 @@ pub enum ConfigError {
         expected: String,
     },
 
+    /// The server URL cannot be used as an API root.
+    #[error("{setting} = {url:?} is not a usable server root: {problem}")]
+    ApiUrl {
+        /// The setting (`HIPCHAT_API_URL`).
+        setting: &'static str,
+        /// The URL, with any password removed.
+        url: String,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+
     /// A default room or sender breaks HipChat's limits.
     #[error("{setting}: {violation}")]
     Limit {
@@ -172,6 +185,11 @@ pub enum ValidationError {
     /// A field is too long or too short.
     #[error(transparent)]
     Limit(#[from] LimitViolation),
+
+    /// A room name that cannot be one URL path segment (`.` and `..` are rewritten by
+    /// every HTTP stack, so the request would go to another endpoint).
+    #[error("room {0:?} cannot be sent: `.` and `..` are not valid room names")]
+    UnroutableRoom(String),
 
     /// A rendered `color` block is not one of HipChat's colors.
     #[error(transparent)]
@@ -285,11 +303,11 @@ mod tests {
     fn rate_limited_display_names_the_reset() {
         let error = Error::RateLimited {
             reset: Some(UNIX_EPOCH + Duration::from_secs(1_500_000_060)),
-            api: ApiError {
+            api: Box::new(ApiError {
                 status: 429,
                 message: "Rate Limit exceeded".into(),
                 ..ApiError::default()
-            },
+            }),
         };
         assert_eq!(
             error.to_string(),

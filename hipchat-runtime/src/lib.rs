@@ -15,6 +15,8 @@
 pub mod backend;
 mod default_notifier;
 pub mod error;
+#[allow(missing_docs)] // `filter_fn` generates builder types and methods without docs.
+pub mod filters;
 mod message;
 mod notification;
 mod notifier;
@@ -31,3 +33,4 @@ pub use message::Message;
 pub use notification::{Delivery, Notification, Notify};
 pub use notifier::Notifier;
 pub use settings::{BackendKind, Settings};
+pub use url::Url;

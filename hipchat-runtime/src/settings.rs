@@ -182,6 +182,7 @@ impl Settings {
                 "HIPCHAT_API_URL" => {
                     let url = Url::parse(&value)
                         .map_err(|e| invalid(key, &value, format!("an http(s) URL ({e})")))?;
+                    check_api_url(&url)?;
                     settings.api_url = Some(url);
                 }
                 "HIPCHAT_TIMEOUT" => settings.timeout = Some(parse_duration(key, &value)?),
@@ -304,7 +305,37 @@ impl Settings {
         for name in self.tokens.keys() {
             check_token_name(name)?;
         }
+        if let Some(url) = &self.api_url {
+            check_api_url(url)?;
+        }
         Ok(())
+    }
+}
+
+/// A server root must be a plain http(s) URL: a query or fragment would be spliced into
+/// every request path, and credentials would be printed in transport errors.
+fn check_api_url(url: &Url) -> Result<(), ConfigError> {
+    let problem = if !matches!(url.scheme(), "http" | "https") {
+        Some("the scheme must be http or https")
+    } else if url.query().is_some() || url.fragment().is_some() {
+        Some("remove the query and fragment (put the token in HIPCHAT_AUTH_TOKEN)")
+    } else if !url.username().is_empty() || url.password().is_some() {
+        Some("remove the credentials (put the token in HIPCHAT_AUTH_TOKEN)")
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(problem) => {
+            let mut shown = url.clone();
+            // Never print a password, even the wrong kind of secret.
+            let _ = shown.set_password(None);
+            Err(ConfigError::ApiUrl {
+                setting: "HIPCHAT_API_URL",
+                url: shown.to_string(),
+                problem,
+            })
+        }
     }
 }
 
@@ -485,6 +516,33 @@ mod tests {
         );
         let error = Settings::from_vars([("HIPCHAT_TOKEN_OPS-ROOM", "secret")]).unwrap_err();
         assert!(error.to_string().contains("\"ops-room\""), "{error}");
+    }
+
+    #[test]
+    fn api_url_must_be_a_plain_server_root() {
+        let cases = [
+            (
+                "https://h/v2/room/1/notification?auth_token=s3cr3t",
+                "remove the query and fragment",
+            ),
+            ("https://h/#x", "remove the query and fragment"),
+            ("https://user:s3cr3t@h/", "remove the credentials"),
+            ("ftp://h/", "the scheme must be http or https"),
+        ];
+        for (url, problem) in cases {
+            let error = Settings::from_vars([("HIPCHAT_API_URL", url)])
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(problem), "{error}");
+            assert!(
+                !error.contains("s3cr3t:") && !error.contains(":s3cr3t"),
+                "{error}"
+            );
+        }
+        let built = Settings::new()
+            .api_url(Url::parse("https://h/?a=1").unwrap())
+            .validate();
+        assert!(matches!(built, Err(ConfigError::ApiUrl { .. })));
     }
 
     #[test]

@@ -35,6 +35,8 @@ impl HttpBackend {
     pub fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
         let client = reqwest::Client::builder()
             .timeout(settings.timeout_or_default())
+            // A redirected POST becomes a GET without a body: report the 3xx instead.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("hipchat-rs/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ConfigError::HttpClient(Box::new(e)))?;
@@ -43,7 +45,8 @@ impl HttpBackend {
 
     /// Like [`from_settings`](Self::from_settings), with your own `reqwest::Client`: for
     /// custom CA roots of on-premises servers, proxies or connection pools. The client's
-    /// own timeout applies; the settings' timeout is not used.
+    /// own timeout and redirect policy apply (build it with `redirect::Policy::none()` so
+    /// that a misconfigured URL is reported, not silently followed).
     pub fn with_client(settings: &Settings, client: reqwest::Client) -> Self {
         Self {
             client,
@@ -71,7 +74,7 @@ impl Backend for HttpBackend {
     async fn send(&self, message: &Message) -> Result<(), Error> {
         let token = self.token_for(message)?;
         let room = message.room_or_empty();
-        let endpoint = wire::notification_url(&self.api_root, room);
+        let endpoint = wire::notification_url(&self.api_root, room)?;
         let response = self
             .client
             .post(&endpoint)
@@ -79,10 +82,7 @@ impl Backend for HttpBackend {
             .json(&wire::NotificationBody::new(message))
             .send()
             .await
-            .map_err(|source| Error::Transport {
-                endpoint: endpoint.clone(),
-                source: Box::new(source.without_url()),
-            })?;
+            .map_err(|source| transport_error(&endpoint, source))?;
         let status = response.status();
         if status.is_success() {
             tracing::debug!(
@@ -93,9 +93,23 @@ impl Backend for HttpBackend {
             return Ok(());
         }
         let headers = response.headers().clone();
-        // A body that cannot be read still leaves the status to report.
-        let body = response.text().await.unwrap_or_default();
+        let body = response::read_error_body(response).await;
         Err(response::error_for_status(status, &headers, body, room))
+    }
+}
+
+fn transport_error(endpoint: &str, source: reqwest::Error) -> Error {
+    let reason = if source.is_timeout() {
+        "timed out"
+    } else if source.is_connect() {
+        "connection failed"
+    } else {
+        "request failed"
+    };
+    Error::Transport {
+        endpoint: endpoint.to_owned(),
+        reason,
+        source: Box::new(source.without_url()),
     }
 }
 

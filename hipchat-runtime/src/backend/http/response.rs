@@ -15,7 +15,7 @@ pub(crate) fn error_for_status(
     body: String,
     room: &str,
 ) -> Error {
-    let api = api_error(status, headers, body);
+    let api = Box::new(api_error(status, headers, body));
     match status.as_u16() {
         400 => Error::BadRequest(api),
         401 => Error::Unauthorized(api),
@@ -31,6 +31,23 @@ pub(crate) fn error_for_status(
         500..=599 => Error::Server(api),
         _ => Error::UnexpectedStatus(api),
     }
+}
+
+/// HipChat's error bodies are small JSON documents; a proxy's error page can be anything.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// Reads at most [`MAX_ERROR_BODY`] bytes of an error response. A body that cannot be
+/// read still leaves the status to report.
+pub(crate) async fn read_error_body(mut response: reqwest::Response) -> String {
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        let room = MAX_ERROR_BODY - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() == MAX_ERROR_BODY {
+            break;
+        }
+    }
+    String::from_utf8_lossy(&body).into_owned()
 }
 
 #[derive(Deserialize)]

@@ -5,6 +5,7 @@ use serde::Serialize;
 use url::Url;
 
 use crate::Message;
+use crate::error::ValidationError;
 
 /// Bytes left bare in a room path segment: `A–Z a–z 0–9 - . _ ~` (RFC 3986 unreserved).
 /// Everything else, space, `/`, `+`, `#`, `%`, `?` and non-ASCII included, is encoded.
@@ -35,8 +36,16 @@ pub(crate) fn api_root(url: &Url) -> String {
     text.strip_suffix("/v2").unwrap_or(text).to_owned()
 }
 
-pub(crate) fn notification_url(api_root: &str, room: &str) -> String {
-    format!("{api_root}/v2/room/{}/notification", encode_room(room))
+/// The endpoint for `room`. `.` and `..` are refused: URL parsers drop such segments even
+/// when percent-encoded, which would send the request to another endpoint.
+pub(crate) fn notification_url(api_root: &str, room: &str) -> Result<String, ValidationError> {
+    if matches!(room, "." | "..") {
+        return Err(ValidationError::UnroutableRoom(room.to_owned()));
+    }
+    Ok(format!(
+        "{api_root}/v2/room/{}/notification",
+        encode_room(room)
+    ))
 }
 
 /// The JSON body of send_room_notification. `message`, `message_format`, `color` and
@@ -98,6 +107,20 @@ mod tests {
         ] {
             assert_eq!(api_root(&Url::parse(given).unwrap()), root, "{given}");
         }
+    }
+
+    #[test]
+    fn refuses_dot_segment_rooms() {
+        for room in [".", ".."] {
+            assert_eq!(
+                notification_url("http://h", room),
+                Err(ValidationError::UnroutableRoom(room.to_owned()))
+            );
+        }
+        assert_eq!(
+            notification_url("http://h", "...").unwrap(),
+            "http://h/v2/room/.../notification"
+        );
     }
 
     #[test]

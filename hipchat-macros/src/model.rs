@@ -1,0 +1,80 @@
+//! A checked notification declaration: what `validate` produces and `expand` consumes.
+
+use hipchat_spec::{Color, Format};
+use proc_macro2::Span;
+use syn::{Ident, LitStr, Path};
+
+use crate::attr::Role;
+
+pub(crate) struct Notification {
+    /// Where `__private` is found: `::hipchat` or the `crate = "..."` path.
+    pub(crate) krate: Path,
+    pub(crate) source: TemplateSource,
+    /// Whether the template has a `message` block (then only that block is the body).
+    pub(crate) message_block: bool,
+    pub(crate) format: Format,
+    pub(crate) notify: bool,
+    pub(crate) token: Option<String>,
+    pub(crate) values: Values,
+}
+
+/// The values a field or a template block may supply instead of the attribute.
+#[derive(Default)]
+pub(crate) struct Values {
+    pub(crate) room: Value<String>,
+    pub(crate) from: Value<String>,
+    pub(crate) color: Value<Color>,
+}
+
+impl Values {
+    pub(crate) fn dynamic_mut(&mut self, role: Role) -> &mut Option<Dynamic> {
+        match role {
+            Role::Room => &mut self.room.dynamic,
+            Role::From => &mut self.from.dynamic,
+            Role::Color => &mut self.color.dynamic,
+        }
+    }
+}
+
+pub(crate) enum TemplateSource {
+    /// A file under the crate's `templates/`, by its name there.
+    File(LitStr),
+    /// The template text itself (`message = "..."`).
+    Inline(LitStr),
+}
+
+impl TemplateSource {
+    /// The literal that names or holds the template: where template errors point.
+    pub(crate) fn lit(&self) -> &LitStr {
+        match self {
+            TemplateSource::File(lit) | TemplateSource::Inline(lit) => lit,
+        }
+    }
+}
+
+/// Where a room, sender or color comes from. Later sources win: a static value, then a
+/// template block rendered at run time.
+pub(crate) struct Value<T> {
+    pub(crate) fixed: Option<T>,
+    pub(crate) dynamic: Option<Dynamic>,
+}
+
+impl<T> Default for Value<T> {
+    fn default() -> Self {
+        Self {
+            fixed: None,
+            dynamic: None,
+        }
+    }
+}
+
+pub(crate) enum Dynamic {
+    /// A field marked `#[hipchat(room)]` and the like.
+    Field {
+        ident: Ident,
+        /// The field's type, where a type mismatch is reported.
+        ty_span: Span,
+    },
+    /// A template block with interpolations (`{% block room_id %}{{ team }}{% endblock %}`).
+    Block(Role),
+}
