@@ -523,7 +523,10 @@ async fn dot_segment_rooms_are_rejected_locally() {
     for room in [".", ".."] {
         let result = server.notifier().send(message_to(room)).await;
         assert!(
-            matches!(result, Err(Error::Validation(ValidationError::UnroutableRoom(_)))),
+            matches!(
+                result,
+                Err(Error::Validation(ValidationError::UnroutableRoom(_)))
+            ),
             "{room:?}: {result:?}"
         );
     }
@@ -535,7 +538,10 @@ async fn api_url_with_a_query_is_refused_before_any_request() {
     let server = TestServer::start(Reply::status(204)).await;
     let api_url = format!("{}/v2/room/123/notification?auth_token={TOKEN}", server.url);
     let error = Notifier::from_settings(http_settings(&api_url).auth_token(TOKEN)).unwrap_err();
-    assert!(matches!(error, Error::Config(ConfigError::ApiUrl { .. })), "{error:?}");
+    assert!(
+        matches!(error, Error::Config(ConfigError::ApiUrl { .. })),
+        "{error:?}"
+    );
     assert!(server.requests().is_empty());
 }
 

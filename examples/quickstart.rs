@@ -1,0 +1,104 @@
+//! Declares three notifications and sends them through the default notifier.
+//!
+//! ```sh
+//! cargo run --example quickstart
+//! ```
+//!
+//! With no configuration, a debug build prints each notification (the console backend)
+//! instead of sending it. Point it at a server to send for real:
+//!
+//! ```sh
+//! HIPCHAT_BACKEND=http HIPCHAT_API_URL=https://hipchat.example.com \
+//!   HIPCHAT_AUTH_TOKEN=... cargo run --example quickstart
+//! ```
+
+use hipchat::prelude::*;
+
+/// A template file, `templates/deploy_failed.hipchat`, ported from django-hipchat: its
+/// `room_id` block names the room.
+#[hipchat(color = "red", notify = true, template = "deploy_failed.hipchat")]
+struct DeployFailed {
+    service: String,
+    version: String,
+    url: String,
+}
+
+/// `templates/release.hipchat` extends a layout and includes a partial.
+#[hipchat(room = "Releases", color = "green", template = "release.hipchat")]
+struct Released {
+    service: String,
+    version: String,
+    links: Vec<Link>,
+}
+
+struct Link {
+    title: String,
+    url: String,
+}
+
+/// An inline template in text format, so the @mention works.
+#[hipchat(
+    room = "Ops",
+    format = "text",
+    message = "@{{ on_call }} disk {{ disk }} on {{ host }} is {{ percent }}% full"
+)]
+struct DiskAlmostFull {
+    on_call: String,
+    host: String,
+    disk: String,
+    percent: u8,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), hipchat::Error> {
+    tracing_subscriber::fmt().with_target(false).init();
+
+    let notifier = hipchat::default_notifier()?;
+    println!("Default notifier, from the environment: {notifier:?}\n");
+
+    DeployFailed {
+        service: "billing".into(),
+        version: "1.4.2".into(),
+        url: "https://ci.example.com/builds/1842?tab=log&step=deploy".into(),
+    }
+    .notify()
+    .await?;
+
+    Released {
+        service: "checkout".into(),
+        version: "2.0.0".into(),
+        links: vec![
+            Link {
+                title: "release notes".into(),
+                url: "https://example.com/notes/2.0.0".into(),
+            },
+            Link {
+                title: "diff".into(),
+                url: "https://example.com/compare/1.9.3...2.0.0".into(),
+            },
+        ],
+    }
+    .notify()
+    .await?;
+
+    DiskAlmostFull {
+        on_call: "alice".into(),
+        host: "db-3".into(),
+        disk: "/var/lib/postgresql".into(),
+        percent: 93,
+    }
+    .notify()
+    .await?;
+
+    // Bad input is a typed error that names the problem, and nothing is sent.
+    let oversized = DeployFailed {
+        service: "x".repeat(10_000),
+        version: "1.4.3".into(),
+        url: "https://ci.example.com/builds/1843".into(),
+    };
+    match oversized.notify().await {
+        Err(error) => println!("Not sent: {error}"),
+        Ok(()) => println!("Not sent (fail silently is on, see the log above)"),
+    }
+    Ok(())
+}
