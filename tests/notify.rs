@@ -253,6 +253,22 @@ struct Filtered {
     owner: &'static str,
 }
 
+#[hipchat(
+    room = "Ops",
+    message = "{{ owner|default(\"nobody\", true) }} / {{ missing|default(\"n/a\") }} / {% if owner is defined %}defined{% endif %}"
+)]
+struct Defaults {
+    owner: &'static str,
+}
+
+#[test]
+fn default_sees_the_fields_value() {
+    let with_owner = Defaults { owner: "alice" }.render().unwrap();
+    assert_eq!(with_owner.body, "alice / n/a / defined");
+    let without = Defaults { owner: "" }.render().unwrap();
+    assert_eq!(without.body, "nobody / n/a / defined");
+}
+
 #[test]
 fn django_filters() {
     let message = Filtered {

@@ -196,6 +196,18 @@ impl<'a> Event<'a> {
         }
     }
 
+    /// The event's field names (empty for tuple structs, which are rejected earlier).
+    fn field_names(&self) -> Vec<&'a Ident> {
+        match &self.input.data {
+            Data::Struct(data) => data
+                .fields
+                .iter()
+                .filter_map(|field| field.ident.as_ref())
+                .collect(),
+            Data::Enum(_) | Data::Union(_) => Vec::new(),
+        }
+    }
+
     /// `__HipchatEvent<'a, T>`.
     fn ty(&self) -> TokenStream {
         let alias = format_ident!("{}", Self::ALIAS);
@@ -233,9 +245,13 @@ fn template(
     };
     let block = block.map(|name| quote!(, block = #name));
     let private = private(&notification.krate);
+    // askama reads the names of the fields it is derived on to decide what `default` and
+    // `is defined` see, so it is shown the event's fields; the struct actually emitted is
+    // the tuple wrapper below, whose Deref makes `self.field` reach the event.
+    let fields = event.field_names();
     let derive_input = quote! {
         #[template(#source, escape = #escape, askama = #private::askama #block)]
-        struct #wrapper #generics (&'__hipchat #event_ty) #where_clause;
+        struct #wrapper #generics #where_clause { #(#fields: ()),* }
     };
     let rendering = askama_derive::derive_template(derive_input, import_askama);
     quote! {

@@ -5,7 +5,7 @@
 //!
 //! - `attr.rs`: parse the attribute and the field attributes, keeping every value's span;
 //! - `template.rs`: find and parse the template, pick out django-style blocks;
-//! - `validate.rs`: check colors, formats, lengths and keys into a [`model`] of the
+//! - `validate.rs`: check colors, formats, lengths and keys into a `model.rs` of the
 //!   notification, reporting every error together (`errors.rs` collects them);
 //! - `expand.rs`: emit the askama rendering code and `impl Notification`;
 //! - `fallback.rs`: on error, the errors plus a stub impl, so call sites show no cascade.

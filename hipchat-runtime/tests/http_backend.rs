@@ -15,7 +15,7 @@ use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hipchat_runtime::{
-    ApiError, BackendKind, Color, ConfigError, Error, Message, Notifier, Settings, ValidationError,
+    BackendKind, Color, ConfigError, Error, Message, Notifier, Settings, ValidationError,
 };
 use serde_json::json;
 use tokio::task::JoinHandle;

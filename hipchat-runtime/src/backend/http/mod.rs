@@ -1,6 +1,6 @@
 //! The HipChat v2 REST API backend: `POST /v2/room/{room}/notification`.
 //!
-//! [`wire`] builds the request (URL and JSON body); [`response`] turns HipChat's answers into
+//! `wire` builds the request (URL and JSON body); `response` turns HipChat's answers into
 //! [`Error`] variants. Nothing outside this module knows the wire format.
 
 use std::collections::BTreeMap;
