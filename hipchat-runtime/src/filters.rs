@@ -23,20 +23,33 @@ use linkify::{LinkFinder, LinkKind};
 pub fn urlize<T: Display>(value: T, _: &dyn askama::Values) -> askama::Result<MaybeSafe<String>> {
     let text = value.to_string();
     let mut html = String::with_capacity(text.len() + text.len() / 2);
+    urlize_into(&mut html, &text)?;
+    Ok(MaybeSafe::Safe(html))
+}
+
+/// The `urlize` filter as a plain function: appends `text` to `html` with URLs and e-mail
+/// addresses turned into links and everything else escaped.
+///
+/// ```
+/// let mut html = String::new();
+/// hipchat_runtime::filters::urlize_into(&mut html, "docs: https://docs.rs").unwrap();
+/// assert_eq!(html, r#"docs: <a href="https://docs.rs" rel="nofollow">https://docs.rs</a>"#);
+/// ```
+pub fn urlize_into(html: &mut String, text: &str) -> fmt::Result {
     let mut finder = LinkFinder::new();
     finder.url_must_have_scheme(false);
-    for span in finder.spans(&text) {
+    for span in finder.spans(text) {
         let shown = span.as_str();
         match span.kind() {
             Some(LinkKind::Url) => {
                 let scheme = if shown.contains("://") { "" } else { "http://" };
-                write_link(&mut html, &format!("{scheme}{shown}"), shown)?;
+                write_link(html, &format!("{scheme}{shown}"), shown)?;
             }
-            Some(LinkKind::Email) => write_link(&mut html, &format!("mailto:{shown}"), shown)?,
-            _ => Html.write_escaped_str(&mut html, shown)?,
+            Some(LinkKind::Email) => write_link(html, &format!("mailto:{shown}"), shown)?,
+            _ => Html.write_escaped_str(&mut *html, shown)?,
         }
     }
-    Ok(MaybeSafe::Safe(html))
+    Ok(())
 }
 
 fn write_link(html: &mut String, href: &str, shown: &str) -> fmt::Result {
