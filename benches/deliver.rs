@@ -18,7 +18,11 @@ use reqwest::header::CONTENT_TYPE;
 
 const TOKEN: &str = "bench-token";
 
-#[hipchat(room = "Ops", color = "red", message = "Deploy of <b>{{ service }}</b> {{ version }} failed")]
+#[hipchat(
+    room = "Ops",
+    color = "red",
+    message = "Deploy of <b>{{ service }}</b> {{ version }} failed"
+)]
 struct DeployFailed {
     service: &'static str,
     version: &'static str,
@@ -28,11 +32,17 @@ struct DeployFailed {
 fn start_server() -> Url {
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             sender.send(listener.local_addr().unwrap()).unwrap();
-            let app = Router::new().route("/v2/room/{room}/notification", post(|| async { StatusCode::NO_CONTENT }));
+            let app = Router::new().route(
+                "/v2/room/{room}/notification",
+                post(|| async { StatusCode::NO_CONTENT }),
+            );
             axum::serve(listener, app).await.unwrap();
         });
     });
@@ -42,10 +52,19 @@ fn start_server() -> Url {
 
 fn deliver(c: &mut Criterion) {
     let server = start_server();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let settings = Settings::new().backend(BackendKind::Http).api_url(server.clone()).auth_token(TOKEN);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let settings = Settings::new()
+        .backend(BackendKind::Http)
+        .api_url(server.clone())
+        .auth_token(TOKEN);
     let notifier = Notifier::from_settings(settings).unwrap();
-    let event = DeployFailed { service: "billing", version: "1.4.2" };
+    let event = DeployFailed {
+        service: "billing",
+        version: "1.4.2",
+    };
 
     // The bytes the http backend sends for this event, for the bare loop to send too.
     let message = event.render().unwrap();
@@ -61,7 +80,8 @@ fn deliver(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("deliver_one_in_flight");
     group.bench_function("hipchat_notify", |b| {
-        b.to_async(&runtime).iter(|| async { event.notify().via(&notifier).await.unwrap() })
+        b.to_async(&runtime)
+            .iter(|| async { event.notify().via(&notifier).await.unwrap() })
     });
     group.bench_function("reqwest_loop", |b| {
         b.to_async(&runtime).iter(|| async {

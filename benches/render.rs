@@ -53,7 +53,11 @@ fn hand_written(event: &DeployFinished) -> String {
     Html.write_escaped_str(&mut out, &event.service).unwrap();
     out.push_str("</b> ");
     Html.write_escaped_str(&mut out, &event.version).unwrap();
-    out.push_str(if event.succeeded { " succeeded: " } else { " failed: " });
+    out.push_str(if event.succeeded {
+        " succeeded: "
+    } else {
+        " failed: "
+    });
     filters::urlize_into(&mut out, &event.url).unwrap();
     out.push_str(". Steps: ");
     for (index, step) in event.steps.iter().enumerate() {
@@ -73,7 +77,10 @@ fn event() -> DeployFinished {
         url: "https://ci.example.com/builds/1842?tab=log".into(),
         succeeded: false,
         steps: (1..=10)
-            .map(|n| Step { name: format!("step-{n}"), seconds: n * 7 })
+            .map(|n| Step {
+                name: format!("step-{n}"),
+                seconds: n * 7,
+            })
             .collect(),
     }
 }
@@ -93,8 +100,12 @@ fn render(c: &mut Criterion) {
     assert_eq!(askama.render().unwrap(), expected);
 
     let mut group = c.benchmark_group("render");
-    group.bench_function("hipchat", |b| b.iter(|| black_box(&event).render().unwrap()));
-    group.bench_function("askama", |b| b.iter(|| black_box(&askama).render().unwrap()));
+    group.bench_function("hipchat", |b| {
+        b.iter(|| black_box(&event).render().unwrap())
+    });
+    group.bench_function("askama", |b| {
+        b.iter(|| black_box(&askama).render().unwrap())
+    });
     group.bench_function("write", |b| b.iter(|| hand_written(black_box(&event))));
     group.finish();
 }

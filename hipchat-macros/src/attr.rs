@@ -31,10 +31,14 @@ pub(crate) struct Args {
     pub(crate) format: Option<LitStr>,
     pub(crate) token: Option<LitStr>,
     pub(crate) krate: Option<LitStr>,
+    /// Whether the attribute parsed without any error; if not, a missing `template` may
+    /// only be a consequence (a typo in `message`, a missing comma) and is not reported.
+    pub(crate) complete: bool,
 }
 
 pub(crate) fn parse_args(args: TokenStream, errors: &mut Errors) -> Args {
     let mut parsed = Args::default();
+    let errors_before = errors.len();
     let parser = syn::meta::parser(|meta| {
         parse_key(&meta, &mut parsed, errors);
         Ok(())
@@ -42,29 +46,43 @@ pub(crate) fn parse_args(args: TokenStream, errors: &mut Errors) -> Args {
     if let Err(error) = parser.parse2(args) {
         errors.push(error);
     }
+    parsed.complete = errors.len() == errors_before;
     parsed
 }
 
 fn parse_key(meta: &ParseNestedMeta<'_>, args: &mut Args, errors: &mut Errors) {
     let path = &meta.path;
-    let Some(key) = path.get_ident().map(Ident::to_string) else {
-        errors.spanned(path, format!("expected one of {}", KEYS.join(", ")));
-        return skip_value(meta, errors);
-    };
     let value = match parse_value(meta) {
         Ok(value) => value,
         Err(error) => return errors.push(error),
     };
+    let Some(key) = path.get_ident().map(Ident::to_string) else {
+        let written = quote::ToTokens::to_token_stream(path)
+            .to_string()
+            .replace(' ', "");
+        return errors.spanned(
+            path,
+            format!(
+                "unknown key `{written}`; expected one of {}",
+                KEYS.join(", ")
+            ),
+        );
+    };
+    let value = Value {
+        key: &key,
+        path,
+        expr: value,
+    };
     let (slot, value) = match key.as_str() {
-        "template" => (&mut args.template, string(&key, value, errors)),
-        "message" => (&mut args.message, string(&key, value, errors)),
-        "color" => (&mut args.color, string(&key, value, errors)),
-        "from" => (&mut args.from, string(&key, value, errors)),
-        "format" => (&mut args.format, string(&key, value, errors)),
-        "token" => (&mut args.token, string(&key, value, errors)),
-        "crate" => (&mut args.krate, string(&key, value, errors)),
-        "room" => (&mut args.room, room(value, errors)),
-        "notify" => return set_once(&key, &mut args.notify, boolean(value, errors), path, errors),
+        "template" => (&mut args.template, value.string(errors)),
+        "message" => (&mut args.message, value.string(errors)),
+        "color" => (&mut args.color, value.string(errors)),
+        "from" => (&mut args.from, value.string(errors)),
+        "format" => (&mut args.format, value.string(errors)),
+        "token" => (&mut args.token, value.string(errors)),
+        "crate" => (&mut args.krate, value.string(errors)),
+        "room" => (&mut args.room, value.room(errors)),
+        "notify" => return set_once(&key, &mut args.notify, value.boolean(errors), path, errors),
         _ => {
             let mut message = format!("unknown key `{key}`");
             match closest(&key, KEYS) {
@@ -100,47 +118,68 @@ fn parse_value(meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Expr>> {
     }
 }
 
-fn skip_value(meta: &ParseNestedMeta<'_>, errors: &mut Errors) {
-    if let Err(error) = parse_value(meta) {
-        errors.push(error);
-    }
+/// The value written after `key =`, if any.
+struct Value<'a> {
+    key: &'a str,
+    path: &'a syn::Path,
+    expr: Option<Expr>,
 }
 
-fn literal(value: &Option<Expr>) -> Option<&Lit> {
-    match value {
-        Some(Expr::Lit(ExprLit { lit, .. })) => Some(lit),
-        _ => None,
-    }
-}
-
-fn string(key: &str, value: Option<Expr>, errors: &mut Errors) -> Option<LitStr> {
-    match literal(&value) {
-        Some(Lit::Str(lit)) => Some(lit.clone()),
-        _ => {
-            let span = value.as_ref().map_or_else(Span::call_site, Spanned::span);
-            errors.at(span, format!("`{key}` expects a string: {key} = \"...\""));
-            None
+impl Value<'_> {
+    fn literal(&self) -> Option<&Lit> {
+        match &self.expr {
+            Some(Expr::Lit(ExprLit { lit, .. })) => Some(lit),
+            _ => None,
         }
     }
-}
 
-/// Room names are strings; numeric ids may be written as integers.
-fn room(value: Option<Expr>, errors: &mut Errors) -> Option<LitStr> {
-    match literal(&value) {
-        Some(Lit::Int(id)) => Some(LitStr::new(id.base10_digits(), id.span())),
-        _ => string("room", value, errors),
+    /// Reports a value that is not `expected` at the value, or at the key when it is
+    /// missing; `example` is what to write after `key = `.
+    fn report(&self, errors: &mut Errors, expected: &str, example: &str) {
+        let key = self.key;
+        match &self.expr {
+            Some(expr) => errors.spanned(
+                expr,
+                format!("`{key}` expects {expected}: {key} = {example}"),
+            ),
+            None => errors.spanned(
+                self.path,
+                format!("`{key}` needs a value: {key} = {example}"),
+            ),
+        }
     }
-}
 
-fn boolean(value: Option<Expr>, errors: &mut Errors) -> Option<LitBool> {
-    match literal(&value) {
-        Some(Lit::Bool(lit)) => Some(lit.clone()),
-        // A bare `notify` reads as `notify = true`.
-        None if value.is_none() => Some(LitBool::new(true, Span::call_site())),
-        _ => {
-            let span = value.as_ref().map_or_else(Span::call_site, Spanned::span);
-            errors.at(span, "`notify` expects true or false");
-            None
+    fn string(&self, errors: &mut Errors) -> Option<LitStr> {
+        match self.literal() {
+            Some(Lit::Str(lit)) => Some(lit.clone()),
+            _ => {
+                self.report(errors, "a string", "\"...\"");
+                None
+            }
+        }
+    }
+
+    /// Room names are strings; numeric ids may be written as integers.
+    fn room(&self, errors: &mut Errors) -> Option<LitStr> {
+        match self.literal() {
+            Some(Lit::Str(lit)) => Some(lit.clone()),
+            Some(Lit::Int(id)) => Some(LitStr::new(id.base10_digits(), id.span())),
+            _ => {
+                self.report(errors, "a room name or numeric id", "\"Ops\" or 12345");
+                None
+            }
+        }
+    }
+
+    fn boolean(&self, errors: &mut Errors) -> Option<LitBool> {
+        match self.literal() {
+            Some(Lit::Bool(lit)) => Some(lit.clone()),
+            // A bare `notify` reads as `notify = true`.
+            None if self.expr.is_none() => Some(LitBool::new(true, self.path.span())),
+            _ => {
+                self.report(errors, "true or false", "true");
+                None
+            }
         }
     }
 }
@@ -178,7 +217,7 @@ pub(crate) struct FieldRole {
     pub(crate) ident: Ident,
     /// The field's type, where a type mismatch is reported.
     pub(crate) ty_span: Span,
-    /// The attribute, for errors about it.
+    /// The role's name in the attribute, for errors about it.
     pub(crate) span: Span,
 }
 
@@ -206,6 +245,13 @@ pub(crate) fn take_field_roles(fields: &mut Fields, errors: &mut Errors) -> Vec<
                         )));
                     }
                 };
+                if meta.input.peek(syn::Token![=]) {
+                    let key = role.key();
+                    return Err(meta.error(format!(
+                        "field roles take no value: write #[hipchat({key})] to take the {key} from this \
+                         field, or put a fixed {key} in the struct's attribute: #[hipchat({key} = ...)]"
+                    )));
+                }
                 let Some(ident) = field.ident.clone() else {
                     return Err(meta.error("field roles need a named field"));
                 };
@@ -213,7 +259,7 @@ pub(crate) fn take_field_roles(fields: &mut Fields, errors: &mut Errors) -> Vec<
                     role,
                     ident,
                     ty_span: field.ty.span(),
-                    span: attribute.span(),
+                    span: meta.path.span(),
                 });
                 Ok(())
             });

@@ -7,15 +7,12 @@ use quote::ToTokens;
 
 #[derive(Default)]
 pub(crate) struct Errors {
-    combined: Option<syn::Error>,
+    errors: Vec<syn::Error>,
 }
 
 impl Errors {
     pub(crate) fn push(&mut self, error: syn::Error) {
-        match &mut self.combined {
-            Some(combined) => combined.combine(error),
-            None => self.combined = Some(error),
-        }
+        self.errors.push(error);
     }
 
     /// An error pointing at `tokens` (a literal, a key, a field).
@@ -28,7 +25,25 @@ impl Errors {
         self.push(syn::Error::new(span, message));
     }
 
-    pub(crate) fn finish(self) -> Result<(), syn::Error> {
-        self.combined.map_or(Ok(()), Err)
+    /// How many errors were reported so far.
+    pub(crate) fn len(&self) -> usize {
+        self.errors.len()
+    }
+
+    /// All errors as one, in the order they appear in the source (checks run in their own
+    /// order, which would otherwise show first what was written last).
+    pub(crate) fn finish(mut self) -> Result<(), syn::Error> {
+        self.errors.sort_by_key(|error| {
+            let start = error.span().start();
+            (start.line, start.column)
+        });
+        let mut errors = self.errors.into_iter();
+        match errors.next() {
+            None => Ok(()),
+            Some(mut combined) => {
+                combined.extend(errors);
+                Err(combined)
+            }
+        }
     }
 }

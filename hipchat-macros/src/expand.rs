@@ -6,7 +6,7 @@
 //! Generated code names only `<crate>::__private::…`, so users need no other dependency.
 
 use hipchat_spec::{Color, Format};
-use proc_macro2::TokenStream;
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
 use syn::{Data, DeriveInput, Fields, GenericParam, Ident, Path};
 
@@ -253,7 +253,10 @@ fn template(
         #[template(#source, escape = #escape, askama = #private::askama #block)]
         struct #wrapper #generics #where_clause { #(#fields: ()),* }
     };
-    let rendering = askama_derive::derive_template(derive_input, import_askama);
+    let rendering = located_at(
+        askama_derive::derive_template(derive_input, import_askama),
+        notification.source.lit().span(),
+    );
     quote! {
         const _: () = {
             // askama looks custom filters up as `filters::name`.
@@ -280,6 +283,26 @@ fn template(
     }
 }
 
+/// Moves every token to `location`, keeping its hygiene (as tokio-macros does). On stable
+/// Rust askama can only place errors at the call site, which is the whole attribute; moved,
+/// an unknown template variable is reported at the template literal.
+fn located_at(tokens: TokenStream, location: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|tree| match tree {
+            TokenTree::Group(group) => {
+                let mut moved = Group::new(group.delimiter(), located_at(group.stream(), location));
+                moved.set_span(group.span().located_at(location));
+                TokenTree::Group(moved)
+            }
+            mut tree => {
+                tree.set_span(tree.span().located_at(location));
+                tree
+            }
+        })
+        .collect()
+}
+
 /// Only used when no `askama = ...` path is given, which never happens here.
 fn import_askama() -> TokenStream {
     quote!(
@@ -299,7 +322,7 @@ fn string_value(
     let dynamic = match &value.dynamic {
         None => None,
         Some(Dynamic::Field { ident, ty_span }) => Some(quote_spanned! {*ty_span=>
-            message.#field = ::core::option::Option::Some(::std::string::ToString::to_string(&self.#ident));
+            message.#field = ::core::option::Option::Some(#private::TextField::text(&self.#ident));
         }),
         Some(Dynamic::Block(_)) => {
             let method = block_method(role);
@@ -328,7 +351,7 @@ fn color_value(private: &TokenStream, value: &Value<Color>) -> TokenStream {
     let dynamic = match &value.dynamic {
         None => None,
         Some(Dynamic::Field { ident, ty_span }) => Some(quote_spanned! {*ty_span=>
-            message.color = <#private::Color as ::core::clone::Clone>::clone(&self.#ident);
+            message.color = #private::ColorField::color(&self.#ident);
         }),
         Some(Dynamic::Block(role)) => {
             let method = block_method(*role);

@@ -48,13 +48,19 @@ pub(crate) fn read(source: &TemplateSource, errors: &mut Errors) -> Option<Block
             match std::fs::read_to_string(&path) {
                 Ok(text) => (text, lit, Some(format!("{TEMPLATE_DIR}/{}", lit.value()))),
                 Err(error) => {
+                    // The path relative to the crate, not `path`: an absolute path differs
+                    // between machines, and the crate's own layout is what users recognise.
+                    let looked_for = format!(
+                        "{TEMPLATE_DIR}/{} under the directory of Cargo.toml (CARGO_MANIFEST_DIR)",
+                        lit.value()
+                    );
+                    let problem = match error.kind() {
+                        std::io::ErrorKind::NotFound => format!("no file {looked_for}"),
+                        _ => format!("{looked_for}: {error}"),
+                    };
                     errors.spanned(
                         lit,
-                        format!(
-                            "cannot read template {:?}: looked for {} ({error})",
-                            lit.value(),
-                            path.display()
-                        ),
+                        format!("cannot read template {:?}: {problem}", lit.value()),
                     );
                     return None;
                 }

@@ -51,10 +51,10 @@ pub(crate) fn validate(
     }
     let format = parse_or_report(args.format.as_ref(), errors);
     let token = args.token.as_ref().and_then(|lit| token_name(lit, errors));
-    let source = template_source(args.template, args.message, errors)?;
+    let source = template_source(args.template, args.message, args.complete, errors)?;
     let blocks = template::read(&source, errors)?;
     for block in blocks.overrides {
-        apply_block(&mut values, block, source.lit(), errors);
+        apply_block(&mut values, block, &source, errors);
     }
     Some(Notification {
         krate,
@@ -70,6 +70,7 @@ pub(crate) fn validate(
 fn template_source(
     template: Option<LitStr>,
     message: Option<LitStr>,
+    attribute_complete: bool,
     errors: &mut Errors,
 ) -> Option<TemplateSource> {
     match (template, message) {
@@ -82,6 +83,7 @@ fn template_source(
             );
             None
         }
+        (None, None) if !attribute_complete => None,
         (None, None) => {
             errors.at(
                 Span::call_site(),
@@ -176,10 +178,15 @@ fn assign_field(values: &mut Values, args: &Args, field: FieldRole, errors: &mut
 
 /// A `room_id`, `from` or `color` block: plain text is checked now and overrides the
 /// attribute; text with interpolations is rendered at run time.
-fn apply_block(values: &mut Values, block: Block, lit: &LitStr, errors: &mut Errors) {
+fn apply_block(values: &mut Values, block: Block, source: &TemplateSource, errors: &mut Errors) {
     let Block { role, value } = block;
+    let lit = source.lit();
+    let file = match source {
+        TemplateSource::File(name) => format!(" of {}/{}", template::TEMPLATE_DIR, name.value()),
+        TemplateSource::Inline(_) => String::new(),
+    };
     let in_block =
-        |problem: &dyn Display| format!("in the `{}` block: {problem}", role.block_name());
+        |problem: &dyn Display| format!("in the `{}` block{file}: {problem}", role.block_name());
     match value {
         BlockValue::Static(text) if text.is_empty() => {}
         BlockValue::Static(text) => match role {

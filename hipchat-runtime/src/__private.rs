@@ -8,6 +8,39 @@ pub use crate::filters;
 
 pub use crate::{Color, Error, Format, Message, Notification};
 
+/// The type a `#[hipchat(color)]` field must have.
+#[diagnostic::on_unimplemented(
+    message = "a `#[hipchat(color)]` field must be a `hipchat::Color`, not `{Self}`",
+    label = "not a `hipchat::Color`",
+    note = "to choose the color from text at run time, use a `color` block in the template"
+)]
+pub trait ColorField {
+    /// The color to send.
+    fn color(&self) -> Color;
+}
+
+impl ColorField for Color {
+    fn color(&self) -> Color {
+        *self
+    }
+}
+
+/// The types a `#[hipchat(room)]` or `#[hipchat(from)]` field may have: anything `Display`.
+#[diagnostic::on_unimplemented(
+    message = "a `#[hipchat(room)]` or `#[hipchat(from)]` field must implement `Display`; `{Self}` does not",
+    label = "does not implement `std::fmt::Display`"
+)]
+pub trait TextField {
+    /// The text to send.
+    fn text(&self) -> String;
+}
+
+impl<T: std::fmt::Display + ?Sized> TextField for T {
+    fn text(&self) -> String {
+        self.to_string()
+    }
+}
+
 /// Renders a message body and strips surrounding whitespace, as django-hipchat did.
 pub fn render_body<T: askama::Template>(
     template: &T,

@@ -1,0 +1,14 @@
+use hipchat::prelude::*;
+
+#[hipchat(room = "a", room = "b", message = "Deploy of {{ service }} failed")]
+struct DeployFailed {
+    service: String,
+}
+
+fn main() {
+    let event = DeployFailed {
+        service: "billing".into(),
+    };
+    let _ = event.render();
+    let _ = event.notify();
+}

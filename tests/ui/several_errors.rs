@@ -1,0 +1,20 @@
+use hipchat::prelude::*;
+
+#[hipchat(
+    room = "Ops",
+    color = "grey",
+    from = "Deploy Bot xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    notfy = true,
+    message = "Deploy of {{ service }} failed"
+)]
+struct DeployFailed {
+    service: String,
+}
+
+fn main() {
+    let event = DeployFailed {
+        service: "billing".into(),
+    };
+    let _ = event.render();
+    let _ = event.notify();
+}

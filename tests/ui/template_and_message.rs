@@ -1,0 +1,18 @@
+use hipchat::prelude::*;
+
+#[hipchat(
+    room = "Ops",
+    template = "deploy_failed.hipchat",
+    message = "Deploy of {{ service }} failed"
+)]
+struct DeployFailed {
+    service: String,
+}
+
+fn main() {
+    let event = DeployFailed {
+        service: "billing".into(),
+    };
+    let _ = event.render();
+    let _ = event.notify();
+}
