@@ -1,9 +1,10 @@
 //! Emitting the askama rendering code and `impl Notification`.
 //!
-//! askama derives on a private wrapper (`struct __HipchatBody<'a>(&'a Event)`) rather
-//! than on the event itself: askama also emits `impl Display`, which would clash with the
-//! event's own. The wrapper derefs to the event, so template variables are its fields.
-//! Generated code names only `<crate>::__private::…`, so users need no other dependency.
+//! askama derives on a private wrapper (`struct Event<'a>(&'a Event)` in a scope of its
+//! own) rather than on the event itself: askama also emits `impl Display`, which would
+//! clash with the event's own. The wrapper derefs to the event, so template variables are
+//! its fields. Generated code names only `<crate>::__private::…`, so users need no other
+//! dependency.
 
 use hipchat_spec::{Color, Format};
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
@@ -74,7 +75,7 @@ fn expand(input: &DeriveInput, notification: &Notification) -> TokenStream {
     let body_block = notification.message_block.then_some("message");
     let mut templates = vec![template(&event, notification, &body_method(), body_block)];
     for role in [Role::Room, Role::From, Role::Color] {
-        if matches!(dynamic(notification, role), Some(Dynamic::Block(_))) {
+        if matches!(notification.values.dynamic(role), Some(Dynamic::Block(_))) {
             templates.push(template(
                 &event,
                 notification,
@@ -90,18 +91,8 @@ fn expand(input: &DeriveInput, notification: &Notification) -> TokenStream {
         Format::Text => quote!(#private::Format::Text),
     };
     let notify = notification.notify;
-    let room = string_value(
-        &private,
-        quote!(room),
-        &notification.values.room,
-        Role::Room,
-    );
-    let from = string_value(
-        &private,
-        quote!(from),
-        &notification.values.from,
-        Role::From,
-    );
+    let room = string_value(&private, quote!(room), &notification.values.room);
+    let from = string_value(&private, quote!(from), &notification.values.from);
     let color = color_value(&private, &notification.values.color);
     let token = notification
         .token
@@ -137,15 +128,6 @@ fn expand(input: &DeriveInput, notification: &Notification) -> TokenStream {
 
 pub(crate) fn private(krate: &Path) -> TokenStream {
     quote!(#krate::__private)
-}
-
-fn dynamic(notification: &Notification, role: Role) -> Option<&Dynamic> {
-    let values = &notification.values;
-    match role {
-        Role::Room => values.room.dynamic.as_ref(),
-        Role::From => values.from.dynamic.as_ref(),
-        Role::Color => values.color.dynamic.as_ref(),
-    }
 }
 
 /// The method that wraps the event for rendering the message body.
@@ -310,12 +292,7 @@ fn import_askama() -> TokenStream {
     )
 }
 
-fn string_value(
-    private: &TokenStream,
-    field: TokenStream,
-    value: &Value<String>,
-    role: Role,
-) -> TokenStream {
+fn string_value(private: &TokenStream, field: TokenStream, value: &Value<String>) -> TokenStream {
     let fixed = value.fixed.as_ref().map(|text| {
         quote!(message.#field = ::core::option::Option::Some(::std::string::String::from(#text));)
     });
@@ -324,8 +301,8 @@ fn string_value(
         Some(Dynamic::Field { ident, ty_span }) => Some(quote_spanned! {*ty_span=>
             message.#field = ::core::option::Option::Some(#private::TextField::text(&self.#ident));
         }),
-        Some(Dynamic::Block(_)) => {
-            let method = block_method(role);
+        Some(Dynamic::Block(role)) => {
+            let method = block_method(*role);
             Some(quote! {
                 if let ::core::option::Option::Some(value) = #private::render_block(&self.#method(), NOTIFICATION)? {
                     message.#field = ::core::option::Option::Some(value);

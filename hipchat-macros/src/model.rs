@@ -27,6 +27,14 @@ pub(crate) struct Values {
 }
 
 impl Values {
+    pub(crate) fn dynamic(&self, role: Role) -> Option<&Dynamic> {
+        match role {
+            Role::Room => self.room.dynamic.as_ref(),
+            Role::From => self.from.dynamic.as_ref(),
+            Role::Color => self.color.dynamic.as_ref(),
+        }
+    }
+
     pub(crate) fn dynamic_mut(&mut self, role: Role) -> &mut Option<Dynamic> {
         match role {
             Role::Room => &mut self.room.dynamic,

@@ -1,0 +1,171 @@
+//! Cards checked against the schema HipChat's server printed in a 400 (spec §6), kept in
+//! `schema/hipchat-card-schema-server-echo.json`.
+//!
+//! That schema is written for the server's Python validator (validictory), not for a
+//! standard JSON Schema draft, so off-the-shelf validators (draft 4 and later) misread it:
+//! properties are **required unless `"optional": true`** (draft-02/03 style), `type` may be
+//! a list of type names *or schemas* (a union), and `minLength`/`maxLength` bound arrays
+//! as well as strings (`attributes` holds 1–10 items). This module implements exactly
+//! those keywords: `type`, `optional`, `properties`, `additionalProperties` (boolean),
+//! `items`, `enum`, `minLength`, `maxLength`; `description` and `$comment` are ignored.
+//! String lengths count code points.
+
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value};
+
+const SCHEMA_TEXT: &str = include_str!("../schema/hipchat-card-schema-server-echo.json");
+
+/// The first place where a card breaks the schema (for logs; HipChat's answer is always
+/// the same `card`/`type` error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// JSON pointer-like path to the offending value, `""` for the card itself.
+    pub path: String,
+    /// What is wrong there.
+    pub reason: String,
+}
+
+/// The whole schema document.
+pub fn schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| serde_json::from_str(SCHEMA_TEXT).unwrap_or(Value::Null))
+}
+
+/// What HipChat put in `expected_type`: the schema's `type` list, without our `$comment`.
+pub fn expected_type() -> Value {
+    schema().get("type").cloned().unwrap_or(Value::Null)
+}
+
+/// Checks a `card` value (`null` is allowed).
+pub fn validate(card: &Value) -> Result<(), Violation> {
+    check(card, schema(), "")
+}
+
+fn fail(path: &str, reason: impl Into<String>) -> Result<(), Violation> {
+    Err(Violation {
+        path: path.to_owned(),
+        reason: reason.into(),
+    })
+}
+
+fn check(value: &Value, schema: &Value, path: &str) -> Result<(), Violation> {
+    let Some(schema) = schema.as_object() else {
+        return Ok(());
+    };
+    match schema.get("type") {
+        Some(Value::Array(alternatives)) => {
+            let mut first_error = None;
+            for alternative in alternatives {
+                let result = match alternative {
+                    Value::String(name) => {
+                        type_matches(value, name)
+                            .then_some(())
+                            .ok_or_else(|| Violation {
+                                path: path.to_owned(),
+                                reason: format!("not of type {name}"),
+                            })
+                    }
+                    other => check(value, other, path),
+                };
+                match result {
+                    Ok(()) => return check_keywords(value, schema, path),
+                    Err(error) => {
+                        first_error.get_or_insert(error);
+                    }
+                }
+            }
+            // A value of the right kind for one alternative explains the failure best.
+            let best = alternatives
+                .iter()
+                .filter_map(|alternative| alternative.get("type").and_then(Value::as_str))
+                .any(|name| name != "null" && type_matches(value, name));
+            if best {
+                for alternative in alternatives {
+                    let kind = alternative.get("type").and_then(Value::as_str);
+                    if kind.is_some_and(|name| type_matches(value, name)) {
+                        return check(value, alternative, path);
+                    }
+                }
+            }
+            Err(first_error.unwrap_or_else(|| Violation {
+                path: path.to_owned(),
+                reason: "matches no alternative".into(),
+            }))
+        }
+        Some(Value::String(name)) if !type_matches(value, name) => {
+            fail(path, format!("not of type {name}"))
+        }
+        _ => check_keywords(value, schema, path),
+    }
+}
+
+fn type_matches(value: &Value, name: &str) -> bool {
+    match name {
+        "string" => value.is_string(),
+        "number" => value.is_number(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "boolean" => value.is_boolean(),
+        "object" => value.is_object(),
+        "array" => value.is_array(),
+        "null" => value.is_null(),
+        "any" => true,
+        _ => false,
+    }
+}
+
+fn check_keywords(value: &Value, schema: &Map<String, Value>, path: &str) -> Result<(), Violation> {
+    if let Some(Value::Array(allowed)) = schema.get("enum")
+        && !allowed.contains(value)
+    {
+        return fail(path, "not one of the enumerated values");
+    }
+    let length = match value {
+        Value::String(text) => Some(text.chars().count()),
+        Value::Array(items) => Some(items.len()),
+        _ => None,
+    };
+    if let Some(length) = length {
+        let bound = |key: &str| schema.get(key).and_then(Value::as_u64);
+        if let Some(min) = bound("minLength")
+            && (length as u64) < min
+        {
+            return fail(path, format!("length {length} is below minLength {min}"));
+        }
+        if let Some(max) = bound("maxLength")
+            && (length as u64) > max
+        {
+            return fail(path, format!("length {length} is above maxLength {max}"));
+        }
+    }
+    if let (Value::Object(object), Some(Value::Object(properties))) =
+        (value, schema.get("properties"))
+    {
+        for (name, property) in properties {
+            let child = format!("{path}/{name}");
+            match object.get(name) {
+                Some(item) => check(item, property, &child)?,
+                None if is_optional(property) => {}
+                None => return fail(&child, "required property is missing"),
+            }
+        }
+        if schema.get("additionalProperties") == Some(&Value::Bool(false))
+            && let Some(extra) = object.keys().find(|key| !properties.contains_key(*key))
+        {
+            return fail(
+                &format!("{path}/{extra}"),
+                "additional property not allowed",
+            );
+        }
+    }
+    if let (Value::Array(items), Some(item_schema)) = (value, schema.get("items")) {
+        for (index, item) in items.iter().enumerate() {
+            check(item, item_schema, &format!("{path}/{index}"))?;
+        }
+    }
+    Ok(())
+}
+
+fn is_optional(schema: &Value) -> bool {
+    schema.get("optional") == Some(&Value::Bool(true))
+}

@@ -1,0 +1,200 @@
+//! Server configuration: permissive by default, strict (`strict = true`) from a file.
+//!
+//! A config file is TOML:
+//!
+//! ```toml
+//! strict = true
+//!
+//! [[tokens]]
+//! token = "s3cr3t"
+//! label = "Deploy bot"
+//! scopes = ["send_notification"]
+//! room = "Ops"           # optional: a room notification token
+//!
+//! [[tokens]]
+//! token = "old-v1-token"
+//! version = 1            # accepted on /v1 only
+//!
+//! [[rooms]]
+//! id = 1
+//! name = "Ops"
+//!
+//! [rate_limit]
+//! token_limit = 100      # per token and window
+//! token_window_secs = 300
+//! flood_limit = 30       # per recipient room or user and window
+//! flood_window_secs = 60
+//! v1_limit = 100
+//! v1_window_secs = 300
+//! ```
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// Everything the server can be told before it starts.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Only the listed tokens and rooms exist (otherwise any token works and rooms are
+    /// created on first use).
+    pub strict: bool,
+    /// Known tokens (strict mode).
+    pub tokens: Vec<TokenConfig>,
+    /// Known rooms (strict mode).
+    pub rooms: Vec<RoomConfig>,
+    /// Rate limits.
+    pub rate_limit: RateLimitConfig,
+    /// Sender label for tokens without one (permissive mode).
+    pub default_label: Option<String>,
+}
+
+/// A token the server accepts in strict mode.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenConfig {
+    /// The token itself.
+    pub token: String,
+    /// Shown as the sender of its notifications (`label - from`).
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Granted scopes; empty means every scope.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// A room notification token works for this room (id or name) only.
+    #[serde(default)]
+    pub room: Option<String>,
+    /// API version the token belongs to: 2 (default) or 1.
+    #[serde(default = "default_version")]
+    pub version: u8,
+}
+
+fn default_version() -> u8 {
+    2
+}
+
+/// A room that exists in strict mode.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoomConfig {
+    /// Numeric id.
+    pub id: u64,
+    /// Name, 1–100 characters.
+    pub name: String,
+}
+
+/// Fixed-window limits (HipChat's defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateLimitConfig {
+    /// Requests per token and window (v2).
+    pub token_limit: u64,
+    /// Length of the token window, seconds.
+    pub token_window_secs: u64,
+    /// Messages per recipient room or user and window.
+    pub flood_limit: u64,
+    /// Length of the flood window, seconds.
+    pub flood_window_secs: u64,
+    /// Requests per token and window on API v1.
+    pub v1_limit: u64,
+    /// Length of the v1 window, seconds.
+    pub v1_window_secs: u64,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        Self {
+            token_limit: 500,
+            token_window_secs: 300,
+            flood_limit: 30,
+            flood_window_secs: 60,
+            v1_limit: 100,
+            v1_window_secs: 300,
+        }
+    }
+}
+
+impl RateLimitConfig {
+    /// The token window as a duration.
+    pub fn token_window(&self) -> Duration {
+        Duration::from_secs(self.token_window_secs.max(1))
+    }
+
+    /// The flood window as a duration.
+    pub fn flood_window(&self) -> Duration {
+        Duration::from_secs(self.flood_window_secs.max(1))
+    }
+
+    /// The v1 window as a duration.
+    pub fn v1_window(&self) -> Duration {
+        Duration::from_secs(self.v1_window_secs.max(1))
+    }
+}
+
+/// A config file that could not be read or parsed.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML for [`Config`].
+    #[error("invalid config {path}: {source}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// Why.
+        source: toml::de::Error,
+    },
+    /// A room name is empty or longer than 100 characters, or ids/names repeat.
+    #[error("invalid room {0:?}: names are 1–100 characters and ids and names are unique")]
+    Room(String),
+}
+
+impl Config {
+    /// Parses TOML text.
+    pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
+        let config: Self = toml::from_str(text).map_err(|source| ConfigError::Parse {
+            path: "<string>".into(),
+            source,
+        })?;
+        config.check()
+    }
+
+    /// Reads and parses a TOML file.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
+        let path = path.as_ref();
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        let config: Self = toml::from_str(&text).map_err(|source| ConfigError::Parse {
+            path: shown,
+            source,
+        })?;
+        config.check()
+    }
+
+    fn check(self) -> Result<Self, ConfigError> {
+        let mut ids = std::collections::HashSet::new();
+        let mut names = std::collections::HashSet::new();
+        for room in &self.rooms {
+            let length = room.name.chars().count();
+            let all_digits = room.name.bytes().all(|b| b.is_ascii_digit());
+            if !(1..=100).contains(&length)
+                || all_digits
+                || !ids.insert(room.id)
+                || !names.insert(room.name.clone())
+            {
+                return Err(ConfigError::Room(room.name.clone()));
+            }
+        }
+        Ok(self)
+    }
+}

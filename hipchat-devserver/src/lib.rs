@@ -1,0 +1,253 @@
+//! A faithful local HipChat server for development, tests and demos, like mailpit for
+//! email: it answers the HipChat REST API as the spec (`shared/spec/hipchat-rest-api.md`)
+//! says the real server did (validation, error bodies, rate limits), records what it
+//! accepted, shows it on a web page at `/`, and can inject faults.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let server = hipchat_devserver::DevServer::start().await?;
+//! println!("send to {}", server.url()); // http://127.0.0.1:<port>
+//! // ... POST {url}/v2/room/Ops/notification with any Bearer token ...
+//! for message in server.messages("Ops") {
+//!     println!("{}: {}", message.sender_label(), message.message);
+//! }
+//! server.stop().await
+//! # }
+//! ```
+//!
+//! Layout: [`api`] (the endpoints and their layers), [`validate`] and [`card_schema`]
+//! (body checks), [`rate_limit`], [`faults`] and [`conn`] (fault injection, resets),
+//! [`store`] and [`stats`] (what was received), [`admin`] (JSON admin API), [`web`] (the
+//! page), [`clock`] (injectable time), [`config`] (strict mode from a TOML file).
+
+#![warn(missing_docs)]
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub mod admin;
+pub mod api;
+pub mod auth;
+pub mod body;
+pub mod card_schema;
+pub mod clock;
+pub mod config;
+pub mod conn;
+pub mod error;
+pub mod faults;
+pub mod pyrepr;
+pub mod rate_limit;
+pub mod rooms;
+pub mod state;
+pub mod stats;
+pub mod store;
+pub mod validate;
+pub mod web;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::{Config, RateLimitConfig, RoomConfig, TokenConfig};
+pub use faults::FaultConfig;
+pub use stats::Counters;
+pub use store::{Kind, Recipient, Recorded};
+
+use state::{AppState, Shared};
+
+/// Builds a [`DevServer`]: bind address, config, clock, faults.
+pub struct DevServerBuilder {
+    addr: SocketAddr,
+    config: Config,
+    clock: Arc<dyn Clock>,
+    faults: FaultConfig,
+}
+
+impl Default for DevServerBuilder {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            config: Config::default(),
+            clock: Arc::new(SystemClock),
+            faults: FaultConfig::default(),
+        }
+    }
+}
+
+impl DevServerBuilder {
+    /// Where to listen; default `127.0.0.1:0` (an ephemeral port).
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Tokens, rooms, strict mode and rate limits.
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Only the rate limits.
+    pub fn rate_limits(mut self, limits: RateLimitConfig) -> Self {
+        self.config.rate_limit = limits;
+        self
+    }
+
+    /// The source of time (a [`ManualClock`] in tests).
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Faults in force from the start.
+    pub fn faults(mut self, faults: FaultConfig) -> Self {
+        self.faults = faults;
+        self
+    }
+
+    /// Binds and starts serving in the background on the current tokio runtime.
+    pub async fn start(self) -> io::Result<DevServer> {
+        let faults = faults::Faults::default();
+        faults
+            .set(self.faults)
+            .map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
+        let listener = TcpListener::bind(self.addr).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopping) = watch::channel(false);
+        let state = AppState(Arc::new(Shared {
+            limiter: rate_limit::RateLimiter::new(self.config.rate_limit),
+            config: self.config,
+            clock: self.clock,
+            store: store::Store::default(),
+            stats: stats::Stats::default(),
+            faults,
+            stopping: stopping.clone(),
+        }));
+        let app = app(state.clone());
+        let mut signal = stopping;
+        let task = tokio::spawn(async move {
+            axum::serve(
+                conn::ResettableListener::new(listener),
+                app.into_make_service_with_connect_info::<conn::ConnHandle>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = signal.wait_for(|stop| *stop).await;
+            })
+            .await
+        });
+        Ok(DevServer {
+            addr,
+            url: format!("http://{addr}"),
+            state,
+            stop,
+            task: Some(task),
+        })
+    }
+}
+
+/// The whole application: API, admin API and page.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(web::router())
+        .merge(admin::router())
+        .merge(api::router(state.clone()))
+        .with_state(state)
+}
+
+/// A running server. Dropping it stops it too (without waiting).
+pub struct DevServer {
+    addr: SocketAddr,
+    url: String,
+    state: AppState,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl DevServer {
+    /// A builder with the defaults.
+    pub fn builder() -> DevServerBuilder {
+        DevServerBuilder::default()
+    }
+
+    /// Starts a permissive server on `127.0.0.1` and an ephemeral port.
+    pub async fn start() -> io::Result<Self> {
+        Self::builder().start().await
+    }
+
+    /// `http://127.0.0.1:<port>`, without a trailing slash: the client's API URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Messages recorded for a room (by name; by its digits if addressed by id in
+    /// permissive mode), in arrival order.
+    pub fn messages(&self, room: &str) -> Vec<Recorded> {
+        let name = rooms::resolve(&self.state, room)
+            .map(|room| room.name)
+            .unwrap_or_else(|_| room.to_owned());
+        self.state.store.for_recipient(&Recipient::Room(name))
+    }
+
+    /// Private messages recorded for a user, as addressed.
+    pub fn private_messages(&self, user: &str) -> Vec<Recorded> {
+        self.state
+            .store
+            .for_recipient(&Recipient::User(user.to_owned()))
+    }
+
+    /// Every recorded message, in arrival order.
+    pub fn all_messages(&self) -> Vec<Recorded> {
+        self.state.store.since(0)
+    }
+
+    /// Forgets every recorded message.
+    pub fn clear(&self) {
+        self.state.store.clear();
+    }
+
+    /// The counters.
+    pub fn counters(&self) -> Counters {
+        self.state.stats.snapshot()
+    }
+
+    /// Replaces the fault knobs (as `PUT /admin/faults` does).
+    pub fn set_faults(&self, faults: FaultConfig) -> Result<(), String> {
+        self.state.faults.set(faults)
+    }
+
+    /// Replaces the rate limits (open windows are kept).
+    pub fn set_rate_limits(&self, limits: RateLimitConfig) {
+        self.state.limiter.set_config(limits);
+    }
+
+    /// Stops accepting, ends stalls and delays, waits for open requests, and returns.
+    pub async fn stop(mut self) -> io::Result<()> {
+        let _ = self.stop.send(true);
+        match self.task.take() {
+            Some(task) => task.await.map_err(io::Error::other)?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for DevServer {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+impl std::fmt::Debug for DevServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DevServer")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
