@@ -4,15 +4,19 @@
 //! cargo run --example quickstart
 //! ```
 //!
-//! With no configuration, a debug build prints each notification (the console backend)
-//! instead of sending it. Point it at a server to send for real:
+//! With no `HIPCHAT_*` configuration it starts a local HipChat server in-process
+//! (`hipchat-devserver`), makes an http notifier to it the default, sends over real HTTP,
+//! and prints what the server received. With configuration it uses the environment:
 //!
 //! ```sh
+//! HIPCHAT_BACKEND=console cargo run --example quickstart     # print instead of sending
 //! HIPCHAT_BACKEND=http HIPCHAT_API_URL=https://hipchat.example.com \
-//!   HIPCHAT_AUTH_TOKEN=... cargo run --example quickstart
+//!   HIPCHAT_AUTH_TOKEN=... cargo run --example quickstart      # your server
 //! ```
 
 use hipchat::prelude::*;
+use hipchat::{BackendKind, Notifier, Settings};
+use hipchat_devserver::DevServer;
 
 /// A template file, `templates/deploy_failed.hipchat`, ported from django-hipchat: its
 /// `room_id` block names the room.
@@ -50,11 +54,31 @@ struct DiskAlmostFull {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), hipchat::Error> {
-    tracing_subscriber::fmt().with_target(false).init();
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Warnings and errors only: the local server logs every request at INFO.
+    tracing_subscriber::fmt()
+        .with_target(false)
+        .with_max_level(tracing::Level::WARN)
+        .init();
 
+    let configured = std::env::vars().any(|(name, _)| name.starts_with("HIPCHAT_"));
+    let local_server = if configured {
+        None
+    } else {
+        let server = DevServer::start().await?;
+        let settings = Settings::new()
+            .backend(BackendKind::Http)
+            .api_url(server.url().parse()?)
+            .auth_token("dev");
+        hipchat::set_default(Notifier::from_settings(settings)?);
+        println!(
+            "No HIPCHAT_* settings: sending to a local HipChat server at {}\n",
+            server.url()
+        );
+        Some(server)
+    };
     let notifier = hipchat::default_notifier()?;
-    println!("Default notifier, from the environment: {notifier:?}\n");
+    println!("Default notifier: {notifier:?}\n");
 
     DeployFailed {
         service: "billing".into(),
@@ -97,8 +121,28 @@ async fn main() -> Result<(), hipchat::Error> {
         url: "https://ci.example.com/builds/1843".into(),
     };
     match oversized.notify().await {
-        Err(error) => println!("Not sent: {error}"),
-        Ok(()) => println!("Not sent (fail silently is on, see the log above)"),
+        Err(error) => println!("Not sent: {error}\n"),
+        Ok(()) => println!("Not sent (fail silently is on, see the log above)\n"),
+    }
+
+    if let Some(server) = local_server {
+        let received = server.all_messages();
+        println!(
+            "The local server received {} notifications over HTTP:",
+            received.len()
+        );
+        for message in received {
+            let room = message.room().unwrap_or_default();
+            println!(
+                "  [{room}] {} ({}, {}{}): {}",
+                message.sender_label(),
+                message.color,
+                message.message_format,
+                if message.notify { ", notify" } else { "" },
+                message.message
+            );
+        }
+        server.stop().await?;
     }
     Ok(())
 }
