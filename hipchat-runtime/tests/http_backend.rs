@@ -23,10 +23,10 @@ use tokio::task::JoinHandle;
 /// Distinctive, so a leak into an error message cannot be a coincidence.
 const TOKEN: &str = "tok-SECRET-123";
 
-/// The recorded HipChat error bodies; `/work/shared` is a sibling of the workspace.
+/// The recorded HipChat error bodies (see fixtures/README.md at the workspace root).
 const FIXTURES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/spec/fixtures/rest/errors/"
+    "/../fixtures/hipchat-rest/errors/"
 );
 
 fn fixture(name: &str) -> String {
