@@ -9,8 +9,8 @@
 //! | `GET /admin/messages?after=N` | every message with `seq > N` |
 //! | `DELETE /admin/messages` | forgets every message |
 //! | `GET`/`DELETE /admin/counters` | [`Counters`](crate::stats::Counters) / reset them |
-//! | `GET`/`PUT`/`DELETE /admin/faults` | [`FaultConfig`](crate::faults::FaultConfig) / set it / turn faults off |
-//! | `GET`/`PUT /admin/rate-limits` | [`RateLimitConfig`](crate::config::RateLimitConfig) |
+//! | `GET`/`PUT`/`DELETE /admin/faults` | [`FaultConfig`] / set it / turn faults off |
+//! | `GET`/`PUT /admin/rate-limits` | [`RateLimitConfig`] |
 //! | `DELETE /admin/rate-limits/windows` | forgets every open window |
 
 use axum::extract::{OriginalUri, State};

@@ -17,13 +17,14 @@
 //!
 //! Layout: [`api`] (the endpoints and their layers), [`validate`] and [`card_schema`]
 //! (body checks), [`rate_limit`], [`faults`] and [`conn`] (fault injection, resets),
-//! [`store`] and [`stats`] (what was received), [`admin`] (JSON admin API), [`web`] (the
+//! [`store`] and [`stats`] (what was received; `sqlite` keeps it in a file if asked), [`admin`] (JSON admin API), [`web`] (the
 //! page), [`clock`] (injectable time), [`config`] (strict mode from a TOML file).
 
 #![warn(missing_docs)]
 
 use std::io;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
@@ -44,6 +45,8 @@ pub mod faults;
 pub mod pyrepr;
 pub mod rate_limit;
 pub mod rooms;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
 pub mod state;
 pub mod stats;
 pub mod store;
@@ -58,12 +61,13 @@ pub use store::{Kind, Recipient, Recorded};
 
 use state::{AppState, Shared};
 
-/// Builds a [`DevServer`]: bind address, config, clock, faults.
+/// Builds a [`DevServer`]: bind address, config, clock, faults, message database.
 pub struct DevServerBuilder {
     addr: SocketAddr,
     config: Config,
     clock: Arc<dyn Clock>,
     faults: FaultConfig,
+    database: Option<PathBuf>,
 }
 
 impl Default for DevServerBuilder {
@@ -73,6 +77,7 @@ impl Default for DevServerBuilder {
             config: Config::default(),
             clock: Arc::new(SystemClock),
             faults: FaultConfig::default(),
+            database: None,
         }
     }
 }
@@ -108,20 +113,38 @@ impl DevServerBuilder {
         self
     }
 
+    /// Keeps the recorded messages in the SQLite file at `path` as well as in memory, so
+    /// that a server started again on the same file shows them (created when missing;
+    /// needs the `sqlite` cargo feature, on by default). Without it, messages live in
+    /// memory only.
+    pub fn database(mut self, path: impl Into<PathBuf>) -> Self {
+        self.database = Some(path.into());
+        self
+    }
+
     /// Binds and starts serving in the background on the current tokio runtime.
+    ///
+    /// Fails on bad fault knobs, an address it cannot bind, or a message database it
+    /// cannot open, read or write (the error names the file and the cause).
     pub async fn start(self) -> io::Result<DevServer> {
         let faults = faults::Faults::default();
         faults
             .set(self.faults)
             .map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
-        let listener = TcpListener::bind(self.addr).await?;
+        let store = match &self.database {
+            Some(path) => store::Store::open(path, store::DEFAULT_CAPACITY)?,
+            None => store::Store::default(),
+        };
+        let listener = TcpListener::bind(self.addr).await.map_err(|e| {
+            io::Error::new(e.kind(), format!("cannot listen on {}: {e}", self.addr))
+        })?;
         let addr = listener.local_addr()?;
         let (stop, stopping) = watch::channel(false);
         let state = AppState(Arc::new(Shared {
             limiter: rate_limit::RateLimiter::new(self.config.rate_limit),
             config: self.config,
             clock: self.clock,
-            store: store::Store::default(),
+            store,
             stats: stats::Stats::default(),
             faults,
             stopping: stopping.clone(),

@@ -1,6 +1,13 @@
 //! Every accepted message, in arrival order, for tests (`server.messages("Ops")`), the
 //! admin API and the web page.
+//!
+//! In memory by default; [`Store::open`] also writes every change through to a SQLite
+//! file (feature `sqlite`, see [`crate::sqlite`]) so that messages outlive a restart.
+//! Reads are always served from memory.
 
+use std::collections::VecDeque;
+use std::io;
+use std::path::Path;
 use std::sync::Mutex;
 use std::time::SystemTime;
 
@@ -115,16 +122,39 @@ pub struct NewMessage {
     pub link: Option<String>,
 }
 
+impl NewMessage {
+    /// A plain message: `text` format, gray, no notify, and no room id, `from`,
+    /// `attach_to`, card or link (set those with struct update syntax).
+    pub fn plain(kind: Kind, recipient: Recipient, sender: String, message: String) -> Self {
+        Self {
+            kind,
+            recipient,
+            room_id: None,
+            sender,
+            from: None,
+            message,
+            message_format: "text".into(),
+            color: "gray".into(),
+            notify: false,
+            attach_to: None,
+            card: None,
+            link: None,
+        }
+    }
+}
+
 /// The oldest messages are dropped past this many.
 pub const DEFAULT_CAPACITY: usize = 10_000;
 
 #[derive(Debug, Default)]
 struct Inner {
     next_seq: u64,
-    messages: Vec<Recorded>,
+    messages: VecDeque<Recorded>,
+    #[cfg(feature = "sqlite")]
+    database: Option<crate::sqlite::Database>,
 }
 
-/// The recorded messages (in memory).
+/// The recorded messages: in memory, and in a SQLite file when opened with one.
 #[derive(Debug)]
 pub struct Store {
     inner: Mutex<Inner>,
@@ -138,11 +168,50 @@ impl Default for Store {
 }
 
 impl Store {
-    /// A store keeping at most `capacity` messages.
+    /// A store keeping at most `capacity` messages, in memory only.
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
             inner: Mutex::default(),
             capacity: capacity.max(1),
+        }
+    }
+
+    /// A store keeping at most `capacity` messages, in memory and in the SQLite file at
+    /// `path` (created when missing). Starts with the file's newest `capacity` messages
+    /// and goes on counting sequence numbers after the file's last one.
+    ///
+    /// Errors name the file and the cause: a directory that does not exist, a file that
+    /// cannot be written or is not a message database, or (without the `sqlite` feature)
+    /// any path at all.
+    pub fn open(path: &Path, capacity: usize) -> io::Result<Self> {
+        #[cfg(feature = "sqlite")]
+        {
+            let capacity = capacity.max(1);
+            let (database, loaded) = crate::sqlite::Database::open(path, capacity)?;
+            tracing::info!(
+                path = %database.path().display(),
+                messages = loaded.messages.len(),
+                "message database opened"
+            );
+            Ok(Self {
+                inner: Mutex::new(Inner {
+                    next_seq: loaded.last_seq,
+                    messages: loaded.messages.into(),
+                    database: Some(database),
+                }),
+                capacity,
+            })
+        }
+        #[cfg(not(feature = "sqlite"))]
+        {
+            let _ = capacity;
+            Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                format!(
+                    "message database {}: this build has no SQLite support (cargo feature `sqlite`)",
+                    path.display()
+                ),
+            ))
         }
     }
 
@@ -173,11 +242,21 @@ impl Store {
             link: message.link,
             timestamp: humantime::format_rfc3339_millis(now).to_string(),
         };
-        inner.messages.push(recorded.clone());
-        if inner.messages.len() > self.capacity {
-            let excess = inner.messages.len() - self.capacity;
-            inner.messages.drain(..excess);
+        let mut dropped = None;
+        while inner.messages.len() >= self.capacity {
+            dropped = inner.messages.pop_front().map(|old| old.seq).or(dropped);
         }
+        inner.messages.push_back(recorded.clone());
+        #[cfg(feature = "sqlite")]
+        if let Some(database) = &inner.database {
+            let written = database.insert(&recorded).and_then(|()| match dropped {
+                Some(seq) => database.delete_through(seq),
+                None => Ok(()),
+            });
+            log_write_failure(database, "record a message", written);
+        }
+        #[cfg(not(feature = "sqlite"))]
+        let _ = dropped;
         recorded
     }
 
@@ -208,6 +287,11 @@ impl Store {
         inner
             .messages
             .retain(|message| &message.recipient != recipient);
+        #[cfg(feature = "sqlite")]
+        if let Some(database) = &inner.database {
+            let deleted = database.delete_recipient(recipient, inner.next_seq);
+            log_write_failure(database, "delete messages", deleted);
+        }
         before - inner.messages.len()
     }
 
@@ -216,6 +300,14 @@ impl Store {
         let mut inner = self.lock();
         let count = inner.messages.len();
         inner.messages.clear();
+        #[cfg(feature = "sqlite")]
+        if let Some(database) = &inner.database {
+            log_write_failure(
+                database,
+                "delete messages",
+                database.delete_all(inner.next_seq),
+            );
+        }
         count
     }
 
@@ -230,5 +322,64 @@ impl Store {
             }
         }
         out
+    }
+}
+
+/// A failed write to the file (disk full, file removed) does not refuse the request: the
+/// message is kept in memory, and the log says the file misses it.
+#[cfg(feature = "sqlite")]
+fn log_write_failure(
+    database: &crate::sqlite::Database,
+    doing: &str,
+    result: rusqlite::Result<()>,
+) {
+    if let Err(error) = result {
+        tracing::error!(
+            path = %database.path().display(),
+            %error,
+            "message database: cannot {doing}; kept in memory only"
+        );
+    }
+}
+
+#[cfg(all(test, feature = "sqlite"))]
+mod tests {
+    use super::*;
+
+    fn message(text: &str) -> NewMessage {
+        let ops = Recipient::Room("Ops".into());
+        NewMessage::plain(Kind::Notification, ops, "Dev".into(), text.into())
+    }
+
+    #[test]
+    fn the_file_keeps_only_the_newest_capacity_messages() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("m.db");
+        let store = Store::open(&path, 3).expect("opens");
+        for n in 1..=5 {
+            store.record(message(&n.to_string()), SystemTime::UNIX_EPOCH);
+        }
+        drop(store);
+        let store = Store::open(&path, 3).expect("opens again");
+        let texts: Vec<String> = store.since(0).into_iter().map(|m| m.message).collect();
+        assert_eq!(texts, ["3", "4", "5"]);
+        assert_eq!(store.record(message("6"), SystemTime::UNIX_EPOCH).seq, 6);
+        drop(store);
+        // A smaller capacity drops the older rows from the file too.
+        let store = Store::open(&path, 2).expect("opens with less room");
+        drop(store);
+        let store = Store::open(&path, 10).expect("opens with more room");
+        let seqs: Vec<u64> = store.since(0).into_iter().map(|m| m.seq).collect();
+        assert_eq!(seqs, [5, 6]);
+    }
+
+    #[test]
+    fn in_memory_trimming_keeps_order() {
+        let store = Store::with_capacity(2);
+        for n in 1..=4 {
+            store.record(message(&n.to_string()), SystemTime::UNIX_EPOCH);
+        }
+        let seqs: Vec<u64> = store.since(0).into_iter().map(|m| m.seq).collect();
+        assert_eq!(seqs, [3, 4]);
     }
 }

@@ -2,19 +2,9 @@
 
 mod common;
 
-use std::time::Duration;
-
+use common::notifier;
 use hipchat::{BackendKind, Color, Error, Format, Message, Notifier, Settings};
 use hipchat_devserver::{Config, DevServer, FaultConfig, RateLimitConfig};
-
-fn notifier(server: &DevServer, token: &str) -> Notifier {
-    let settings = Settings::new()
-        .backend(BackendKind::Http)
-        .api_url(server.url().parse().expect("server URL parses"))
-        .auth_token(token)
-        .timeout(Duration::from_secs(30));
-    Notifier::from_settings(settings).expect("notifier builds")
-}
 
 #[tokio::test]
 async fn the_client_delivers_and_the_devserver_records_it() {

@@ -5,8 +5,11 @@ mod common;
 
 use std::time::Duration;
 
-use common::{answer, client, notify, server};
+use common::{
+    answer, call, delete, get_json, notify, post_as, put_json, server, set_faults, spawn_notify,
+};
 use hipchat_devserver::{FaultConfig, ManualClock};
+use reqwest::Method;
 use serde_json::json;
 
 /// Yields until the clock has `count` sleepers (bounded).
@@ -20,26 +23,37 @@ async fn until_sleepers(clock: &ManualClock, count: usize) {
     panic!("no request started waiting on the clock");
 }
 
+/// Every request stalls for `stall_ms` on the server's clock.
+fn stall(stall_ms: u64) -> FaultConfig {
+    FaultConfig {
+        stall_rate: 1.0,
+        stall_ms,
+        ..FaultConfig::default()
+    }
+}
+
 #[tokio::test]
 async fn error_rates_answer_500_and_503_in_hipchat_shape() {
     let (server, _clock) = server().await;
-    server
-        .set_faults(FaultConfig {
+    set_faults(
+        &server,
+        FaultConfig {
             error_500_rate: 1.0,
             ..FaultConfig::default()
-        })
-        .expect("valid");
+        },
+    );
     let answer = notify(&server, &json!({"message": "m"})).await;
     assert_eq!(answer.status, 500);
     assert_eq!(answer.body["error"]["code"], 500);
     assert_eq!(answer.body["error"]["type"], "Internal Server Error");
     assert_eq!(answer.header("x-ratelimit-remaining"), Some(499));
-    server
-        .set_faults(FaultConfig {
+    set_faults(
+        &server,
+        FaultConfig {
             error_503_rate: 1.0,
             ..FaultConfig::default()
-        })
-        .expect("valid");
+        },
+    );
     let answer = notify(&server, &json!({"message": "m"})).await;
     assert_eq!(answer.status, 503);
     assert_eq!(answer.body["error"]["type"], "Service Unavailable");
@@ -53,17 +67,13 @@ async fn error_rates_answer_500_and_503_in_hipchat_shape() {
 async fn a_seed_makes_the_fault_sequence_repeatable() {
     let (server, clock) = server().await;
     let faults = json!({"error_500_rate": 0.3, "error_503_rate": 0.2, "seed": 42});
-    let url = format!("{}/admin/faults", server.url());
     let mut runs = Vec::new();
     for _ in 0..2 {
         clock.advance(Duration::from_secs(60)); // a fresh flood window for each run
-        let put = client()
-            .put(&url)
-            .json(&faults)
-            .send()
-            .await
-            .expect("answered");
-        assert_eq!(put.status(), 200);
+        assert_eq!(
+            put_json(&server, "/admin/faults", &faults).await.status,
+            200
+        );
         let mut statuses = Vec::new();
         for _ in 0..40 {
             statuses.push(notify(&server, &json!({"message": "m"})).await.status);
@@ -81,44 +91,21 @@ async fn a_seed_makes_the_fault_sequence_repeatable() {
 #[tokio::test]
 async fn the_admin_api_switches_faults_on_and_off() {
     let (server, _clock) = server().await;
-    let url = format!("{}/admin/faults", server.url());
-    let put = client()
-        .put(&url)
-        .json(&json!({"error_503_rate": 1.0}))
-        .send()
-        .await
-        .expect("answered");
-    assert_eq!(put.status(), 200);
-    let shown: serde_json::Value = client()
-        .get(&url)
-        .send()
-        .await
-        .expect("answered")
-        .json()
-        .await
-        .expect("json");
+    let url = "/admin/faults";
+    let put = put_json(&server, url, &json!({"error_503_rate": 1.0})).await;
+    assert_eq!(put.status, 200);
+    let shown = get_json(&server, url).await;
     assert_eq!(shown["error_503_rate"], 1.0);
     assert_eq!(shown["stall_ms"], 120_000);
     assert_eq!(notify(&server, &json!({"message": "m"})).await.status, 503);
     // The admin API and the page are never faulted.
     assert_eq!(
-        client()
-            .get(format!("{}/admin/counters", server.url()))
-            .send()
+        call(&server, Method::GET, "/admin/counters", None)
             .await
-            .expect("answered")
-            .status(),
+            .status,
         200
     );
-    assert_eq!(
-        client()
-            .delete(&url)
-            .send()
-            .await
-            .expect("answered")
-            .status(),
-        204
-    );
+    assert_eq!(delete(&server, url).await.status, 204);
     assert_eq!(notify(&server, &json!({"message": "m"})).await.status, 204);
     for bad in [
         json!({"error_500_rate": 1.5}),
@@ -126,36 +113,26 @@ async fn the_admin_api_switches_faults_on_and_off() {
         json!({"nope": 1}),
         json!({"error_500_rate": -0.1}),
     ] {
-        let response = client()
-            .put(&url)
-            .json(&bad)
-            .send()
-            .await
-            .expect("answered");
-        assert_eq!(response.status(), 400, "{bad}");
+        assert_eq!(put_json(&server, url, &bad).await.status, 400, "{bad}");
     }
 }
 
 #[tokio::test]
 async fn resets_drop_the_connection_without_an_answer() {
     let (server, _clock) = server().await;
-    server
-        .set_faults(FaultConfig {
+    set_faults(
+        &server,
+        FaultConfig {
             reset_rate: 1.0,
             ..FaultConfig::default()
-        })
-        .expect("valid");
-    let result = client()
-        .post(format!("{}/v2/room/Ops/notification", server.url()))
-        .bearer_auth("dev")
-        .json(&json!({"message": "m"}))
-        .send()
-        .await;
+        },
+    );
+    let result = spawn_notify(&server, "m").await.expect("joins");
     let error = result.expect_err("the connection is reset");
     assert!(error.status().is_none() && !error.is_timeout(), "{error:?}");
     assert!(server.all_messages().is_empty());
     assert_eq!(server.counters().faults.get("reset"), Some(&1));
-    server.set_faults(FaultConfig::default()).expect("valid");
+    set_faults(&server, FaultConfig::default());
     assert_eq!(
         notify(&server, &json!({"message": "m"})).await.status,
         204,
@@ -166,20 +143,14 @@ async fn resets_drop_the_connection_without_an_answer() {
 #[tokio::test]
 async fn latency_holds_each_request_until_the_clock_moves() {
     let (server, clock) = server().await;
-    server
-        .set_faults(FaultConfig {
+    set_faults(
+        &server,
+        FaultConfig {
             latency_ms: 2_000,
             ..FaultConfig::default()
-        })
-        .expect("valid");
-    let url = format!("{}/v2/room/Ops/notification", server.url());
-    let request = tokio::spawn(
-        client()
-            .post(url)
-            .bearer_auth("dev")
-            .json(&json!({"message": "m"}))
-            .send(),
+        },
     );
+    let request = spawn_notify(&server, "m");
     until_sleepers(&clock, 1).await;
     clock.advance(Duration::from_millis(1_999));
     tokio::task::yield_now().await;
@@ -198,21 +169,13 @@ async fn latency_holds_each_request_until_the_clock_moves() {
 #[tokio::test]
 async fn a_stall_outlasts_the_client_timeout() {
     let (server, _clock) = server().await;
-    server
-        .set_faults(FaultConfig {
-            stall_rate: 1.0,
-            stall_ms: 60_000,
-            ..FaultConfig::default()
-        })
-        .expect("valid");
+    set_faults(&server, stall(60_000));
     let impatient = reqwest::Client::builder()
         .no_proxy()
         .timeout(Duration::from_millis(200))
         .build()
         .expect("client");
-    let error = impatient
-        .post(format!("{}/v2/room/Ops/notification", server.url()))
-        .bearer_auth("dev")
+    let error = post_as(&impatient, &server, "dev", "/v2/room/Ops/notification")
         .json(&json!({"message": "m"}))
         .send()
         .await
@@ -225,21 +188,8 @@ async fn a_stall_outlasts_the_client_timeout() {
 #[tokio::test]
 async fn a_stalled_request_is_handled_late_once_the_stall_ends() {
     let (server, clock) = server().await;
-    server
-        .set_faults(FaultConfig {
-            stall_rate: 1.0,
-            stall_ms: 60_000,
-            ..FaultConfig::default()
-        })
-        .expect("valid");
-    let url = format!("{}/v2/room/Ops/notification", server.url());
-    let request = tokio::spawn(
-        client()
-            .post(url)
-            .bearer_auth("dev")
-            .json(&json!({"message": "late"}))
-            .send(),
-    );
+    set_faults(&server, stall(60_000));
+    let request = spawn_notify(&server, "late");
     until_sleepers(&clock, 1).await;
     assert!(!request.is_finished());
     clock.advance(Duration::from_secs(60));
@@ -251,20 +201,8 @@ async fn a_stalled_request_is_handled_late_once_the_stall_ends() {
 #[tokio::test]
 async fn stop_ends_stalls_and_returns() {
     let (server, clock) = server().await;
-    server
-        .set_faults(FaultConfig {
-            stall_rate: 1.0,
-            ..FaultConfig::default()
-        })
-        .expect("valid");
-    let url = format!("{}/v2/room/Ops/notification", server.url());
-    let request = tokio::spawn(
-        client()
-            .post(url)
-            .bearer_auth("dev")
-            .json(&json!({"message": "m"}))
-            .send(),
-    );
+    set_faults(&server, stall(FaultConfig::default().stall_ms));
+    let request = spawn_notify(&server, "m");
     until_sleepers(&clock, 1).await;
     tokio::time::timeout(Duration::from_secs(30), server.stop())
         .await

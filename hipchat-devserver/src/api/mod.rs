@@ -1,15 +1,15 @@
 //! The HipChat API: routes, and the layers every API request goes through.
 //!
-//! Outermost first: counters ([`count`]), the v2 token budget and `X-Ratelimit-*`
-//! headers ([`v2_rate_limit`]), fault injection ([`inject_faults`]), then the handler.
-//! Unknown paths answer 404 and wrong methods 405, both in HipChat's error shape.
+//! Outermost first: counters (`count`), the v2 token budget and `X-Ratelimit-*` headers
+//! on every v1 and v2 answer (`rate_limit`), fault injection (`inject_faults`), then the
+//! handler ([`common::serve`] for the v2 send endpoints, [`v1::rooms_message`]). Unknown
+//! paths answer 404 and wrong methods 405, both in HipChat's error shape.
 
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 
 use crate::error::ApiError;
 use crate::faults::Action;
@@ -26,15 +26,18 @@ pub mod v1;
 /// The API routes with their layers.
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
-        .route("/v2/room/{room}/notification", post(notification::send))
-        .route("/v2/room/{room}/message", post(message::send))
-        .route("/v2/room/{room}/share/link", post(share::link))
-        .route("/v2/user/{user}/message", post(user::private_message))
-        .route("/v1/rooms/message", post(v1::rooms_message))
+        .route(
+            "/v2/room/{room}/notification",
+            notification::ENDPOINT.route(),
+        )
+        .route("/v2/room/{room}/message", message::ENDPOINT.route())
+        .route("/v2/room/{room}/share/link", share::ENDPOINT.route())
+        .route("/v2/user/{user}/message", user::ENDPOINT.route())
+        .route("/v1/rooms/message", common::post_route(v1::rooms_message))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), inject_faults))
-        .layer(middleware::from_fn_with_state(state.clone(), v2_rate_limit))
+        .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .layer(middleware::from_fn_with_state(state, count))
 }
 
@@ -67,12 +70,23 @@ async fn count(State(state): State<AppState>, request: Request, next: Next) -> R
 
 /// Counts every v2 request against its token's budget (429 when spent) and puts
 /// `X-Ratelimit-*` on every v2 answer; requests without a token see the budget of the
-/// anonymous bucket, which they do not use up.
-async fn v2_rate_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// anonymous bucket, which they do not use up. v1 requests are counted by their handler
+/// (the token may come in the form body); v1 answers the handler did not give (unknown
+/// path, wrong method, injected fault) get the budget of the query's token, uncounted.
+async fn rate_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let query = common::Query::from_uri(request.uri());
+    if request.uri().path().starts_with("/v1/") {
+        let token = query.get("auth_token").unwrap_or_default().to_owned();
+        let mut response = next.run(request).await;
+        if !response.headers().contains_key("x-ratelimit-limit") {
+            let headers = v1::peek_limit(&state, &token);
+            response.headers_mut().extend(headers);
+        }
+        return response;
+    }
     if !request.uri().path().starts_with("/v2/") {
         return next.run(request).await;
     }
-    let query = common::Query::from_uri(request.uri());
     let token = crate::auth::token(request.headers(), &query).map(str::to_owned);
     let now = state.clock.now();
     let status = match &token {

@@ -2,11 +2,12 @@
 //!
 //! Parameters come from the form body or the query (the body wins). Bad token → the v1
 //! 401 body; over the v1 limit → **403** (not 429); bad parameters → 400 in the v2 error
-//! shape; success → 200 `{"status": "sent"}`.
+//! shape; success → 200 `{"status": "sent"}`. Every answer carries the `X-Ratelimit-*`
+//! headers of the token's v1 budget: counted once the token is accepted, shown uncounted
+//! when it is refused, the anonymous budget's when it is missing. Answers the handler
+//! never gives (unknown path, fault) get them from the API's rate-limit layer.
 
-use axum::body::Bytes;
-use axum::extract::{OriginalUri, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -22,14 +23,9 @@ const AUTH_INVALID: &str = "Auth token invalid. Please see: https://www.hipchat.
 const RATE_LIMITED: &str =
     "You have exceeded the rate limit. See https://www.hipchat.com/docs/api/rate_limiting";
 
-/// Handles rooms/message.
-pub async fn rooms_message(
-    State(state): State<AppState>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Response {
-    common::respond(handle(&state, &uri, &headers, &bytes))
+/// Handles rooms/message (route it with [`common::post_route`]).
+pub fn rooms_message(state: &AppState, uri: &Uri, headers: &HeaderMap, bytes: &[u8]) -> Response {
+    common::respond(handle(state, uri, headers, bytes))
 }
 
 struct Params(Vec<(String, String)>);
@@ -45,7 +41,7 @@ impl Params {
 
 fn handle(
     state: &AppState,
-    uri: &axum::http::Uri,
+    uri: &Uri,
     _headers: &HeaderMap,
     bytes: &[u8],
 ) -> Result<Response, ApiError> {
@@ -53,22 +49,45 @@ fn handle(
     pairs.extend(body::form_pairs(uri.query().unwrap_or_default().as_bytes()));
     let params = Params(pairs);
     let token = params.get("auth_token").filter(|token| !token.is_empty());
-    let caller = auth::authenticate(state, token, "send_notification", 1)
-        .map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, AUTH_INVALID))?;
+    let caller = auth::authenticate(state, token, "send_notification", 1).map_err(|_| {
+        ApiError::new(StatusCode::UNAUTHORIZED, AUTH_INVALID)
+            .with_headers(peek_limit(state, token.unwrap_or_default()))
+    })?;
     let status = state
         .limiter
         .take(Budget::V1, &caller.token, state.clock.now());
+    let limit = status.headers(Budget::V1);
     if status.exceeded {
         state.stats.rate_limited();
-        return Err(ApiError::new(StatusCode::FORBIDDEN, RATE_LIMITED));
+        return Err(ApiError::new(StatusCode::FORBIDDEN, RATE_LIMITED).with_headers(limit));
     }
-    let room_id = required(&params, "room_id")?;
-    let from = required(&params, "from")?;
-    let message = required(&params, "message")?;
-    let format = one_of(&params, "message_format", FORMATS, "html")?;
-    let color = one_of(&params, "color", COLORS, "yellow")?;
-    let notify = one_of(&params, "notify", &["0", "1"], "0")?;
-    let answer_format = one_of(&params, "format", &["json", "xml"], "json")?;
+    match send(state, &params, &caller) {
+        Ok(mut response) => {
+            response.headers_mut().extend(limit);
+            Ok(response)
+        }
+        Err(error) => Err(error.with_headers(limit)),
+    }
+}
+
+/// The `X-Ratelimit-*` headers of `token`'s v1 budget (`""`: no token), without counting
+/// a request: for answers that come before the budget is drawn on.
+pub fn peek_limit(state: &AppState, token: &str) -> HeaderMap {
+    state
+        .limiter
+        .peek(Budget::V1, token, state.clock.now())
+        .headers(Budget::V1)
+}
+
+/// Checks the parameters, records the message, answers 200.
+fn send(state: &AppState, params: &Params, caller: &auth::Caller) -> Result<Response, ApiError> {
+    let room_id = required(params, "room_id")?;
+    let from = required(params, "from")?;
+    let message = required(params, "message")?;
+    let format = one_of(params, "message_format", FORMATS, "html")?;
+    let color = one_of(params, "color", COLORS, "yellow")?;
+    let notify = one_of(params, "notify", &["0", "1"], "0")?;
+    let answer_format = one_of(params, "format", &["json", "xml"], "json")?;
     check_length(from, "from", 1, 15)?;
     if !from
         .chars()
@@ -87,18 +106,16 @@ fn handle(
     common::record(
         state,
         NewMessage {
-            kind: Kind::V1,
-            recipient: Recipient::Room(room.name.clone()),
             room_id: room.id,
-            sender: from.to_owned(),
-            from: None,
-            message: message.to_owned(),
             message_format: format.to_owned(),
             color: color.to_owned(),
             notify: notify == "1",
-            attach_to: None,
-            card: None,
-            link: None,
+            ..NewMessage::plain(
+                Kind::V1,
+                Recipient::Room(room.name.clone()),
+                from.to_owned(),
+                message.to_owned(),
+            )
         },
     );
     Ok(if answer_format == "xml" {

@@ -160,7 +160,7 @@ pub fn message(message: &Recorded) -> String {
         escape(&message.timestamp),
         escape(&message.timestamp),
         if message.notify {
-            " <span class=\"notify\" title=\"notify\">🔔</span>"
+            " <span class=\"notify\" title=\"recipients were alerted (notify)\">notify</span>"
         } else {
             ""
         },

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use hipchat_devserver::{DevServer, ManualClock};
+use hipchat_devserver::{DevServer, FaultConfig, ManualClock, RateLimitConfig};
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
@@ -12,13 +12,24 @@ pub const T0: u64 = 1_500_000_000;
 
 /// A permissive server on a manual clock standing at [`T0`].
 pub async fn server() -> (DevServer, ManualClock) {
+    limited_server(RateLimitConfig::default()).await
+}
+
+/// A permissive server with these rate limits, on a manual clock standing at [`T0`].
+pub async fn limited_server(limits: RateLimitConfig) -> (DevServer, ManualClock) {
     let clock = ManualClock::at_unix(T0);
     let server = DevServer::builder()
         .clock(clock.clone())
+        .rate_limits(limits)
         .start()
         .await
         .expect("server starts");
     (server, clock)
+}
+
+/// Puts `faults` in force (they must pass the server's checks).
+pub fn set_faults(server: &DevServer, faults: FaultConfig) {
+    server.set_faults(faults).expect("valid fault config");
 }
 
 /// An answer: status, headers, body parsed as JSON (`Null` when empty or not JSON).
@@ -56,16 +67,67 @@ pub async fn answer(response: reqwest::Response) -> Answer {
     }
 }
 
+/// A POST to `path` with `Authorization: Bearer {token}`, sent by `client`.
+pub fn post_as(
+    client: &reqwest::Client,
+    server: &DevServer,
+    token: &str,
+    path: &str,
+) -> reqwest::RequestBuilder {
+    client
+        .post(format!("{}{path}", server.url()))
+        .bearer_auth(token)
+}
+
+/// Sends a request and reads its answer.
+pub async fn send(request: reqwest::RequestBuilder) -> Answer {
+    answer(request.send().await.expect("request is answered")).await
+}
+
 /// POSTs `body` as JSON to `path` with `Authorization: Bearer dev`.
 pub async fn post_json(server: &DevServer, path: &str, body: &Value) -> Answer {
-    let response = client()
-        .post(format!("{}{path}", server.url()))
-        .bearer_auth("dev")
-        .json(body)
-        .send()
-        .await
-        .expect("request is answered");
-    answer(response).await
+    send(post_as(&client(), server, "dev", path).json(body)).await
+}
+
+/// Starts a notification `{"message": message}` to room `Ops` (token `dev`) in the
+/// background: for requests the server holds (latency, stalls).
+pub fn spawn_notify(
+    server: &DevServer,
+    message: &str,
+) -> tokio::task::JoinHandle<reqwest::Result<reqwest::Response>> {
+    let request = post_as(&client(), server, "dev", "/v2/room/Ops/notification")
+        .json(&serde_json::json!({ "message": message }));
+    tokio::spawn(request.send())
+}
+
+/// A request without a token (the admin API and the page need none).
+pub async fn call(
+    server: &DevServer,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<&Value>,
+) -> Answer {
+    let mut request = client().request(method, format!("{}{path}", server.url()));
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    send(request).await
+}
+
+/// `GET path`, its body as JSON (whatever the status).
+pub async fn get_json(server: &DevServer, path: &str) -> Value {
+    let got = call(server, reqwest::Method::GET, path, None).await;
+    serde_json::from_str(&got.text).expect("json")
+}
+
+/// `PUT path` with a JSON body.
+pub async fn put_json(server: &DevServer, path: &str, body: &Value) -> Answer {
+    call(server, reqwest::Method::PUT, path, Some(body)).await
+}
+
+/// `DELETE path`.
+pub async fn delete(server: &DevServer, path: &str) -> Answer {
+    call(server, reqwest::Method::DELETE, path, None).await
 }
 
 /// POSTs a notification to room `Ops`.
@@ -75,21 +137,19 @@ pub async fn notify(server: &DevServer, body: &Value) -> Answer {
 
 /// POSTs a raw body with a content type.
 pub async fn post_raw(server: &DevServer, path: &str, content_type: &str, body: &str) -> Answer {
-    let response = client()
-        .post(format!("{}{path}", server.url()))
-        .bearer_auth("dev")
-        .header("content-type", content_type)
-        .body(body.to_owned())
-        .send()
-        .await
-        .expect("request is answered");
-    answer(response).await
+    send(
+        post_as(&client(), server, "dev", path)
+            .header("content-type", content_type)
+            .body(body.to_owned()),
+    )
+    .await
 }
 
-/// A file of the shared spec's fixtures (`shared/` sits beside the repository).
+/// A file of the spec's REST fixtures, as vendored in the repository
+/// (`fixtures/hipchat-rest/`, a copy of `shared/spec/fixtures/rest/`).
 pub fn fixture(relative: &str) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/spec/fixtures/rest")
+        .join("../fixtures/hipchat-rest")
         .join(relative);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("fixture {} unreadable: {e}", path.display()));
@@ -99,4 +159,14 @@ pub fn fixture(relative: &str) -> Value {
 /// A string of `n` two-byte code points (lengths count code points, not bytes).
 pub fn chars(n: usize) -> String {
     "é".repeat(n)
+}
+
+/// The real client (`hipchat::Notifier`, http backend) pointed at the server.
+pub fn notifier(server: &DevServer, token: &str) -> hipchat::Notifier {
+    let settings = hipchat::Settings::new()
+        .backend(hipchat::BackendKind::Http)
+        .api_url(server.url().parse().expect("server URL parses"))
+        .auth_token(token)
+        .timeout(std::time::Duration::from_secs(30));
+    hipchat::Notifier::from_settings(settings).expect("notifier builds")
 }
