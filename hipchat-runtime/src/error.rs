@@ -83,6 +83,30 @@ pub enum Error {
     /// A custom backend failed.
     #[error("backend failed: {0}")]
     Backend(#[source] Box<dyn error::Error + Send + Sync>),
+
+    /// The [`QueuedBackend`](crate::backend::QueuedBackend)'s queue is full and its
+    /// policy is to fail fast ([`FullPolicy::Error`](crate::backend::queued::FullPolicy)).
+    /// Nothing was queued.
+    #[error("hipchat queue is full ({capacity} notifications waiting); notification not queued")]
+    QueueFull {
+        /// How many notifications the queue holds.
+        capacity: usize,
+    },
+
+    /// The [`QueuedBackend`](crate::backend::QueuedBackend) was shut down; nothing more
+    /// is accepted.
+    #[error("hipchat queue is shut down; notification not queued")]
+    QueueClosed,
+
+    /// The [`QueuedBackend`](crate::backend::QueuedBackend)'s durable outbox could not
+    /// be opened, read or written.
+    #[error("hipchat outbox {path}: {reason}")]
+    Outbox {
+        /// The outbox file.
+        path: String,
+        /// What failed.
+        reason: String,
+    },
 }
 
 impl Error {

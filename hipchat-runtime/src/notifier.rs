@@ -2,9 +2,11 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::backend::{
-    BoxFuture, ConsoleBackend, DisabledBackend, DynBackend, HttpBackend, MemoryBackend, Outbox,
+    BoxFuture, ConsoleBackend, DisabledBackend, DynBackend, FlushReport, HttpBackend,
+    MemoryBackend, Outbox, QueueMetrics, QueuedBackend,
 };
 use crate::{Backend, BackendKind, Error, Message, Settings};
 
@@ -61,6 +63,11 @@ impl Notifier {
                 let outbox = Some(backend.outbox());
                 Self::build(settings, kind.as_str(), backend, outbox)
             }
+            BackendKind::Queued => {
+                let http = HttpBackend::from_settings(&settings)?;
+                let backend = QueuedBackend::builder(http).settings(&settings)?.build()?;
+                Self::build(settings, kind.as_str(), backend, None)
+            }
         }
     }
 
@@ -93,6 +100,40 @@ impl Notifier {
     /// The outbox, when the backend is the built-in `memory` one.
     pub fn outbox(&self) -> Option<&Outbox> {
         self.inner.outbox.as_ref()
+    }
+
+    /// Waits until every notification accepted so far is delivered or given up on, and
+    /// returns those given up on (they were also logged). Only a queued backend has
+    /// anything to wait for; for the others this returns an empty report at once.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+    /// use hipchat_runtime::backend::{MemoryBackend, QueuedBackend};
+    /// use hipchat_runtime::{Message, Notifier, Settings};
+    ///
+    /// let memory = MemoryBackend::new();
+    /// let sent = memory.outbox();
+    /// let notifier = Notifier::with_backend(Settings::new().room("Ops"), QueuedBackend::new(memory))?;
+    /// notifier.send(Message::new("one")).await?;
+    /// assert!(notifier.flush().await.is_complete());
+    /// assert_eq!(sent.len(), 1);
+    /// # Ok::<(), hipchat_runtime::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub async fn flush(&self) -> FlushReport {
+        self.inner.backend.flush_boxed().await
+    }
+
+    /// Stops accepting notifications (later sends fail with [`Error::QueueClosed`]),
+    /// delivers what is queued within `deadline`, and returns (and logs) what could not be
+    /// delivered. Call it before the process exits. A no-op for backends that do not queue.
+    pub async fn shutdown(&self, deadline: Duration) -> FlushReport {
+        self.inner.backend.shutdown_boxed(deadline).await
+    }
+
+    /// The delivery counters of a queued backend (`None` for the others).
+    pub fn metrics(&self) -> Option<QueueMetrics> {
+        self.inner.backend.metrics_dyn()
     }
 
     /// Fills the default room and sender, checks HipChat's limits, and delivers.

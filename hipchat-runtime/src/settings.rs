@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use url::Url;
 
+use crate::backend::queued::{FullPolicy, Rate};
 use crate::error::ConfigError;
 
 /// The server root HipChat's cloud used; self-hosted servers are configured with `api_url`.
@@ -33,6 +35,11 @@ const ENV_VARS: &[&str] = &[
     "HIPCHAT_FAIL_SILENTLY",
     "HIPCHAT_API_URL",
     "HIPCHAT_TIMEOUT",
+    "HIPCHAT_QUEUE_CAPACITY",
+    "HIPCHAT_QUEUE_FULL",
+    "HIPCHAT_QUEUE_OUTBOX",
+    "HIPCHAT_RATE_LIMIT_TOKEN",
+    "HIPCHAT_RATE_LIMIT_ROOM",
 ];
 
 /// Which built-in backend delivers notifications.
@@ -47,10 +54,13 @@ pub enum BackendKind {
     Disabled,
     /// Keep messages in the notifier's [`Outbox`](crate::backend::Outbox).
     Memory,
+    /// The http backend behind a [`QueuedBackend`](crate::backend::QueuedBackend):
+    /// `.notify()` returns once queued; paced, retried, in order per room.
+    Queued,
 }
 
 impl BackendKind {
-    const NAMES: &'static [&'static str] = &["http", "console", "disabled", "memory"];
+    const NAMES: &'static [&'static str] = &["http", "console", "disabled", "memory", "queued"];
 
     /// The backend used when none is configured: console in debug builds, so development
     /// shows what would be sent without sending it; http in release builds.
@@ -69,6 +79,7 @@ impl BackendKind {
             BackendKind::Console => "console",
             BackendKind::Disabled => "disabled",
             BackendKind::Memory => "memory",
+            BackendKind::Queued => "queued",
         }
     }
 }
@@ -82,6 +93,7 @@ impl FromStr for BackendKind {
             "console" => Ok(BackendKind::Console),
             "disabled" => Ok(BackendKind::Disabled),
             "memory" => Ok(BackendKind::Memory),
+            "queued" => Ok(BackendKind::Queued),
             _ => Err(invalid("HIPCHAT_BACKEND", value, Self::NAMES.join(", "))),
         }
     }
@@ -133,6 +145,20 @@ pub struct Settings {
     api_url: Option<Url>,
     #[serde(deserialize_with = "deserialize_duration")]
     timeout: Option<Duration>,
+    queue_capacity: Option<usize>,
+    queue_full: Option<FullPolicy>,
+    queue_outbox: Option<PathBuf>,
+    rate_limit_token: Option<Rate>,
+    rate_limit_room: Option<Rate>,
+}
+
+/// The queued backend's settings, as given.
+pub(crate) struct QueueSettings<'a> {
+    pub capacity: Option<usize>,
+    pub full: Option<FullPolicy>,
+    pub outbox: Option<&'a PathBuf>,
+    pub token_rate: Option<Rate>,
+    pub room_rate: Option<Rate>,
 }
 
 impl Settings {
@@ -158,6 +184,11 @@ impl Settings {
     /// | `HIPCHAT_FAIL_SILENTLY` | `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`) |
     /// | `HIPCHAT_API_URL` | server root, default `https://api.hipchat.com` |
     /// | `HIPCHAT_TIMEOUT` | per-request timeout: `10s`, `500ms`, or seconds (`2.5`) |
+    /// | `HIPCHAT_QUEUE_CAPACITY` | `queued`: notifications that may wait (default 10000) |
+    /// | `HIPCHAT_QUEUE_FULL` | `queued`: `wait` (default), `error` or `drop_oldest` |
+    /// | `HIPCHAT_QUEUE_OUTBOX` | `queued`: SQLite file of the durable outbox (feature `durable`) |
+    /// | `HIPCHAT_RATE_LIMIT_TOKEN` | `queued`: requests per token, `100/5m` (default) or `500/5m` |
+    /// | `HIPCHAT_RATE_LIMIT_ROOM` | `queued`: notifications per room, `30/1m` (default) |
     ///
     /// Empty values count as unset. Unknown `HIPCHAT_*` variables are reported with a
     /// `tracing` warning (a typo should not silently drop a setting).
@@ -186,6 +217,26 @@ impl Settings {
                     settings.api_url = Some(url);
                 }
                 "HIPCHAT_TIMEOUT" => settings.timeout = Some(parse_duration(key, &value)?),
+                "HIPCHAT_QUEUE_CAPACITY" => {
+                    let capacity = value
+                        .parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| invalid(key, &value, "a number above zero"))?;
+                    settings.queue_capacity = Some(capacity);
+                }
+                "HIPCHAT_QUEUE_FULL" => settings.queue_full = Some(value.parse()?),
+                "HIPCHAT_QUEUE_OUTBOX" => settings.queue_outbox = Some(value.into()),
+                "HIPCHAT_RATE_LIMIT_TOKEN" | "HIPCHAT_RATE_LIMIT_ROOM" => {
+                    let rate = value.parse::<Rate>().map_err(|_| {
+                        invalid(key, &value, "requests/period, such as 30/1m or 100/5m")
+                    })?;
+                    if key.ends_with("TOKEN") {
+                        settings.rate_limit_token = Some(rate);
+                    } else {
+                        settings.rate_limit_room = Some(rate);
+                    }
+                }
                 _ => match key.strip_prefix(TOKEN_ENV_PREFIX) {
                     Some(name) => {
                         let name = name.to_ascii_lowercase();
@@ -245,6 +296,46 @@ impl Settings {
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
+    }
+
+    /// How many notifications the `queued` backend lets wait.
+    pub fn queue_capacity(mut self, capacity: usize) -> Self {
+        self.queue_capacity = Some(capacity);
+        self
+    }
+
+    /// What the `queued` backend does when its queue is full.
+    pub fn queue_full(mut self, policy: FullPolicy) -> Self {
+        self.queue_full = Some(policy);
+        self
+    }
+
+    /// The `queued` backend's durable outbox file (needs the `durable` feature).
+    pub fn queue_outbox(mut self, path: impl Into<PathBuf>) -> Self {
+        self.queue_outbox = Some(path.into());
+        self
+    }
+
+    /// The `queued` backend's pace per token (HipChat: 100 or 500 per 5 minutes).
+    pub fn rate_limit_token(mut self, rate: Rate) -> Self {
+        self.rate_limit_token = Some(rate);
+        self
+    }
+
+    /// The `queued` backend's pace per room (HipChat: 30 per minute).
+    pub fn rate_limit_room(mut self, rate: Rate) -> Self {
+        self.rate_limit_room = Some(rate);
+        self
+    }
+
+    pub(crate) fn queue(&self) -> QueueSettings<'_> {
+        QueueSettings {
+            capacity: self.queue_capacity,
+            full: self.queue_full,
+            outbox: self.queue_outbox.as_ref(),
+            token_rate: self.rate_limit_token,
+            room_rate: self.rate_limit_room,
+        }
     }
 
     /// The backend that will be built: the configured one or [`BackendKind::default_for_build`].
@@ -480,7 +571,7 @@ mod tests {
             (
                 "HIPCHAT_BACKEND",
                 "smtp",
-                "HIPCHAT_BACKEND = \"smtp\" is invalid: expected http, console, disabled, memory",
+                "HIPCHAT_BACKEND = \"smtp\" is invalid: expected http, console, disabled, memory, queued",
             ),
             (
                 "HIPCHAT_FAIL_SILENTLY",

@@ -5,18 +5,21 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
-use crate::{Error, Message};
+use crate::{Error, Message, RateLimit};
 
 mod console;
 mod disabled;
 pub mod http;
 mod memory;
+pub mod queued;
 
 pub use console::ConsoleBackend;
 pub use disabled::DisabledBackend;
 pub use http::HttpBackend;
 pub use memory::{MemoryBackend, Outbox};
+pub use queued::{FlushReport, QueueMetrics, QueuedBackend};
 
 /// Delivers validated messages. Implement it with a plain `async fn`:
 ///
@@ -34,9 +37,45 @@ pub use memory::{MemoryBackend, Outbox};
 /// ```
 ///
 /// A [`Notifier`](crate::Notifier) holds any backend behind one pointer, chosen at run time.
+///
+/// `send` is the only method to write. The others have defaults that suit a backend
+/// which delivers as it is called; [`QueuedBackend`] overrides them.
 pub trait Backend: Send + Sync + 'static {
     /// Delivers one message. Return [`Error::backend`] for failures of your own.
     fn send(&self, message: &Message) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// Delivers one message and reports the rate-limit headers of a successful answer,
+    /// so that a [`QueuedBackend`] wrapped around this one can pace itself by them.
+    ///
+    /// The default calls [`send`](Self::send) and reports no headers
+    /// (`RateLimit::default()`); [`HttpBackend`] reports `X-Ratelimit-*` and
+    /// `X-FloodControl-*`. Failed answers carry their headers in the error
+    /// ([`Error::api`]).
+    fn send_with_limits(
+        &self,
+        message: &Message,
+    ) -> impl Future<Output = Result<RateLimit, Error>> + Send {
+        async move { self.send(message).await.map(|()| RateLimit::default()) }
+    }
+
+    /// Waits until every notification accepted so far has been delivered or given up on,
+    /// and reports those given up on. The default does nothing: a backend that delivers
+    /// inside [`send`](Self::send) has nothing pending.
+    fn flush(&self) -> impl Future<Output = FlushReport> + Send {
+        async { FlushReport::default() }
+    }
+
+    /// Stops accepting notifications, delivers what is pending within `deadline`, and
+    /// reports what could not be delivered. The default does nothing.
+    fn shutdown(&self, deadline: Duration) -> impl Future<Output = FlushReport> + Send {
+        let _ = deadline;
+        async { FlushReport::default() }
+    }
+
+    /// Delivery counters, for backends that keep them ([`QueuedBackend`]). Default: `None`.
+    fn metrics(&self) -> Option<QueueMetrics> {
+        None
+    }
 }
 
 /// A boxed future, as returned through [`DynBackend`].
@@ -45,10 +84,25 @@ pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// The dyn-compatible face of [`Backend`], so a notifier can hold any backend.
 pub(crate) trait DynBackend: Send + Sync + 'static {
     fn send_boxed<'a>(&'a self, message: &'a Message) -> BoxFuture<'a, Result<(), Error>>;
+    fn flush_boxed(&self) -> BoxFuture<'_, FlushReport>;
+    fn shutdown_boxed(&self, deadline: Duration) -> BoxFuture<'_, FlushReport>;
+    fn metrics_dyn(&self) -> Option<QueueMetrics>;
 }
 
 impl<B: Backend> DynBackend for B {
     fn send_boxed<'a>(&'a self, message: &'a Message) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(self.send(message))
+    }
+
+    fn flush_boxed(&self) -> BoxFuture<'_, FlushReport> {
+        Box::pin(self.flush())
+    }
+
+    fn shutdown_boxed(&self, deadline: Duration) -> BoxFuture<'_, FlushReport> {
+        Box::pin(self.shutdown(deadline))
+    }
+
+    fn metrics_dyn(&self) -> Option<QueueMetrics> {
+        self.metrics()
     }
 }

@@ -10,7 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::ConfigError;
 use crate::settings::{Settings, token_env_var};
-use crate::{Backend, Error, Message};
+use crate::{Backend, Error, Message, RateLimit};
 
 mod response;
 mod wire;
@@ -72,6 +72,12 @@ impl HttpBackend {
 
 impl Backend for HttpBackend {
     async fn send(&self, message: &Message) -> Result<(), Error> {
+        self.send_with_limits(message).await.map(drop)
+    }
+
+    /// Sends, and reports the `X-Ratelimit-*` / `X-FloodControl-*` headers of the
+    /// success answer (a [`QueuedBackend`](crate::backend::QueuedBackend) paces by them).
+    async fn send_with_limits(&self, message: &Message) -> Result<RateLimit, Error> {
         let token = self.token_for(message)?;
         let room = message.room_or_empty();
         let endpoint = wire::notification_url(&self.api_root, room)?;
@@ -90,7 +96,7 @@ impl Backend for HttpBackend {
                 status = status.as_u16(),
                 "hipchat notification delivered"
             );
-            return Ok(());
+            return Ok(response::rate_limit(response.headers()));
         }
         let headers = response.headers().clone();
         let body = response::read_error_body(response).await;

@@ -1,0 +1,142 @@
+//! The durable outbox (feature `durable`): a crash, simulated by dropping the client's
+//! tokio runtime (every delivery task dies where it stands, nothing is shut down), then a
+//! restart on the same outbox file delivers what was accepted and not yet delivered.
+#![cfg(feature = "durable")]
+
+mod queued_common;
+
+use std::time::Duration;
+
+use hipchat_devserver::{DevServer, FaultConfig, RateLimitConfig};
+use hipchat_runtime::backend::queued::{Pacing, RetryPolicy};
+use hipchat_runtime::backend::{HttpBackend, QueuedBackend};
+use hipchat_runtime::{Error, Message, Notifier, Settings, Url};
+use queued_common::{assert_accounted, assert_room_order, plan, undelivered};
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn notifier(url: &str, outbox: &std::path::Path) -> Result<Notifier, Error> {
+    let settings = Settings::new()
+        .api_url(Url::parse(url).unwrap())
+        .auth_token("dev-token")
+        .timeout(Duration::from_millis(300));
+    let http = HttpBackend::from_settings(&settings).unwrap();
+    let queued = QueuedBackend::builder(http)
+        .pacing(Pacing::unlimited())
+        .retry(
+            RetryPolicy::default()
+                .backoff(Duration::from_millis(20), Duration::from_millis(200))
+                .max_attempts(1_000)
+                .deadline(Duration::from_secs(60)),
+        )
+        .outbox(outbox)
+        .build()?;
+    Notifier::with_backend(settings, queued)
+}
+
+#[test]
+fn a_crash_loses_nothing_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = dir.path().join("outbox.db");
+    // The server lives in a runtime of its own, so the crash does not take it down.
+    let server_rt = runtime();
+    let server = server_rt.block_on(async {
+        DevServer::builder()
+            .rate_limits(RateLimitConfig {
+                token_limit: 1_000_000,
+                flood_limit: 1_000_000,
+                ..RateLimitConfig::default()
+            })
+            .faults(FaultConfig {
+                error_503_rate: 0.8,
+                seed: Some(5),
+                ..FaultConfig::default()
+            })
+            .start()
+            .await
+            .unwrap()
+    });
+    let url = server.url().to_owned();
+    let sent = plan(&["Ops", "Dev", "QA"], 30);
+
+    // Run 1: accept everything, deliver some, crash.
+    let client_rt = runtime();
+    let first = client_rt.block_on(async {
+        let notifier = notifier(&url, &outbox).unwrap();
+        for (room, body) in &sent {
+            notifier
+                .send(Message::new(body.clone()).room(room.clone()))
+                .await
+                .unwrap();
+        }
+        let mut waited = 0;
+        while notifier.metrics().unwrap().delivered < 10 && waited < 500 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            waited += 1;
+        }
+        notifier
+    });
+    client_rt.shutdown_background(); // the crash: tasks die mid-delivery
+    let before = first.metrics().unwrap();
+    drop(first);
+    assert_eq!(before.accepted, 90);
+    assert!(before.delivered > 0 && before.pending() > 0, "{before:?}");
+
+    // Run 2: the server recovers, the client restarts on the same file.
+    server.set_faults(FaultConfig::default()).unwrap();
+    let client_rt = runtime();
+    let report = client_rt.block_on(async {
+        let notifier = notifier(&url, &outbox).unwrap();
+        let recovered = notifier.metrics().unwrap().recovered;
+        // Everything not finished before the crash is back, no more, no less.
+        assert_eq!(
+            recovered,
+            90 - before.delivered - before.failed,
+            "{before:?}"
+        );
+        let report = tokio::time::timeout(Duration::from_secs(60), notifier.flush())
+            .await
+            .unwrap();
+        let after = notifier.metrics().unwrap();
+        assert_accounted(&after, &report.undelivered);
+        assert_eq!(after.delivered, recovered);
+        report
+    });
+    // Run 1 gave up on none (1,000 attempts each), so everything must have arrived.
+    assert_eq!(before.failed, 0);
+    assert_room_order(
+        &sent,
+        |room| {
+            server
+                .messages(room)
+                .into_iter()
+                .map(|m| m.message)
+                .collect()
+        },
+        &undelivered(&report.undelivered),
+    );
+    // Nothing is left in the outbox.
+    drop(client_rt);
+    let client_rt = runtime();
+    client_rt.block_on(async {
+        let notifier = notifier(&url, &outbox).unwrap();
+        assert_eq!(notifier.metrics().unwrap().recovered, 0);
+    });
+    drop(server);
+}
+
+#[test]
+fn an_unusable_outbox_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("not-an-outbox.txt");
+    std::fs::write(&path, "plain text, not a database, long enough to be read").unwrap();
+    let error = notifier("http://127.0.0.1:9", &path).unwrap_err();
+    assert!(matches!(error, Error::Outbox { .. }), "{error:?}");
+    assert!(error.to_string().contains("not-an-outbox.txt"), "{error}");
+}

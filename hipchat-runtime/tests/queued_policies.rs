@@ -1,0 +1,488 @@
+//! The queued backend's policies against scripted backends, in tokio's paused time:
+//! full-queue policies, retry classes, 429 resets, deadlines, per-room order, flush and
+//! shutdown reports, the failure callback.
+
+mod queued_common;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use hipchat_runtime::backend::queued::{FullPolicy, Pacing, RetryPolicy, UndeliveredReason};
+use hipchat_runtime::backend::{MemoryBackend, QueuedBackend};
+use hipchat_runtime::{ApiError, Backend, Error, Message, Notifier, RateLimit, Settings};
+use queued_common::{assert_accounted, assert_room_order, plan, undelivered};
+use tokio::time::Instant;
+
+type Script = dyn Fn(&Message, usize) -> Result<(), Error> + Send + Sync;
+
+/// Answers each attempt as the script says (given the message and its attempt number,
+/// from 1), and records successful deliveries with their (paused) time.
+#[derive(Clone)]
+struct Scripted {
+    script: Arc<Script>,
+    attempts: Arc<Mutex<HashMap<String, usize>>>,
+    delivered: Arc<Mutex<Vec<(String, String, Instant)>>>,
+    latency: Duration,
+}
+
+impl Scripted {
+    fn new(script: impl Fn(&Message, usize) -> Result<(), Error> + Send + Sync + 'static) -> Self {
+        Self {
+            script: Arc::new(script),
+            attempts: Arc::default(),
+            delivered: Arc::default(),
+            latency: Duration::ZERO,
+        }
+    }
+
+    fn received(&self, room: &str) -> Vec<String> {
+        self.delivered
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(r, _, _)| r == room)
+            .map(|(_, body, _)| body.clone())
+            .collect()
+    }
+
+    fn attempts(&self, body: &str) -> usize {
+        self.attempts
+            .lock()
+            .unwrap()
+            .get(body)
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+impl Backend for Scripted {
+    async fn send(&self, message: &Message) -> Result<(), Error> {
+        if !self.latency.is_zero() {
+            tokio::time::sleep(self.latency).await;
+        }
+        let attempt = {
+            let mut attempts = self.attempts.lock().unwrap();
+            let n = attempts.entry(message.body.clone()).or_default();
+            *n += 1;
+            *n
+        };
+        (self.script)(message, attempt)?;
+        self.delivered.lock().unwrap().push((
+            message.room_or_empty().to_owned(),
+            message.body.clone(),
+            Instant::now(),
+        ));
+        Ok(())
+    }
+}
+
+fn api(status: u16) -> Box<ApiError> {
+    let mut api = ApiError::default();
+    api.status = status;
+    Box::new(api)
+}
+
+fn server_error() -> Error {
+    Error::Server(api(503))
+}
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .backoff(Duration::from_millis(100), Duration::from_secs(2))
+        .max_attempts(6)
+}
+
+fn over(backend: QueuedBackend<impl Backend>) -> Notifier {
+    Notifier::with_backend(Settings::new().room("Ops"), backend).unwrap()
+}
+
+async fn send_all(notifier: &Notifier, plan: &[(String, String)]) {
+    for (room, body) in plan {
+        notifier
+            .send(Message::new(body.clone()).room(room.clone()))
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn transient_errors_are_retried_in_order_and_other_rooms_go_on() {
+    // Every notification of room A fails twice with 503; room B never fails.
+    let backend = Scripted::new(|m, attempt| match m.room.as_deref() {
+        Some("A") if attempt <= 2 => Err(server_error()),
+        _ => Ok(()),
+    });
+    let queued = QueuedBackend::builder(backend.clone())
+        .pacing(Pacing::unlimited())
+        .retry(fast_retries())
+        .build()
+        .unwrap();
+    let notifier = over(queued);
+    let sent = plan(&["A", "B"], 20);
+    send_all(&notifier, &sent).await;
+    let report = notifier.flush().await;
+    assert!(report.is_complete(), "{report:?}");
+    let m = notifier.metrics().unwrap();
+    assert_eq!((m.accepted, m.delivered, m.retried), (40, 40, 40));
+    assert_accounted(&m, &report.undelivered);
+    assert_room_order(
+        &sent,
+        |room| backend.received(room),
+        &undelivered(&report.undelivered),
+    );
+    // B was not held back by A's retries: its last one arrived before A's first.
+    let delivered = backend.delivered.lock().unwrap().clone();
+    let time_of = |body: &str| delivered.iter().find(|d| d.1 == body).unwrap().2;
+    assert!(time_of("B#19") < time_of("A#0"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn client_errors_fail_at_once_and_are_reported() {
+    let failures = Arc::new(AtomicUsize::new(0));
+    let backend = Scripted::new(|m, _| match m.body.as_str() {
+        "Ops#3" => Err(Error::BadRequest(api(400))),
+        "Ops#5" => Err(Error::RoomNotFound {
+            room: "Ops".into(),
+            api: api(404),
+        }),
+        _ => Ok(()),
+    });
+    let counted = failures.clone();
+    let queued = QueuedBackend::builder(backend.clone())
+        .pacing(Pacing::unlimited())
+        .retry(fast_retries())
+        .on_failure(move |u| {
+            assert!(matches!(u.reason, UndeliveredReason::Failed(_)));
+            counted.fetch_add(1, Ordering::SeqCst);
+        })
+        .build()
+        .unwrap();
+    let notifier = over(queued);
+    let sent = plan(&["Ops"], 8);
+    send_all(&notifier, &sent).await;
+    let report = notifier.flush().await;
+    let m = notifier.metrics().unwrap();
+    assert_eq!((m.delivered, m.failed, m.retried), (6, 2, 0));
+    assert_eq!(backend.attempts("Ops#3"), 1, "a 400 is never retried");
+    assert_eq!(failures.load(Ordering::SeqCst), 2);
+    let failed: Vec<_> = report
+        .undelivered
+        .iter()
+        .map(|u| u.message.body.as_str())
+        .collect();
+    assert_eq!(failed, ["Ops#3", "Ops#5"]);
+    assert_accounted(&m, &report.undelivered);
+    assert_room_order(
+        &sent,
+        |room| backend.received(room),
+        &undelivered(&report.undelivered),
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn retries_stop_at_max_attempts_and_at_the_deadline() {
+    let backend = Scripted::new(|_, _| Err(server_error()));
+    let queued = QueuedBackend::builder(backend.clone())
+        .pacing(Pacing::unlimited())
+        .retry(fast_retries().max_attempts(4))
+        .build()
+        .unwrap();
+    let notifier = over(queued);
+    notifier.send(Message::new("a")).await.unwrap();
+    let report = notifier.flush().await;
+    assert_eq!(backend.attempts("a"), 4);
+    assert_eq!(notifier.metrics().unwrap().retried, 3);
+    let UndeliveredReason::Failed(error) = &report.undelivered[0].reason else {
+        panic!("{report:?}")
+    };
+    assert!(matches!(**error, Error::Server(_)));
+
+    // Steps of 1 s doubling: 1 + 2 + 4 = 7 s fits in 10 s, the next 8 s would not.
+    let backend = Scripted::new(|_, _| Err(server_error()));
+    let queued = QueuedBackend::builder(backend.clone())
+        .pacing(Pacing::unlimited())
+        .retry(
+            RetryPolicy::default()
+                .jitter(false)
+                .backoff(Duration::from_secs(1), Duration::from_secs(60))
+                .max_attempts(100)
+                .deadline(Duration::from_secs(10)),
+        )
+        .build()
+        .unwrap();
+    let notifier = over(queued);
+    let start = Instant::now();
+    notifier.send(Message::new("b")).await.unwrap();
+    let report = notifier.flush().await;
+    assert_eq!(backend.attempts("b"), 4);
+    assert_eq!(start.elapsed(), Duration::from_secs(7));
+    assert_eq!(report.undelivered.len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_waits_for_the_announced_reset() {
+    // The wall clock does not move in paused time: a reset 30 s ahead stays 30 s ahead,
+    // and the backend answers 429 until 30 s of (paused) time have passed.
+    let start = Instant::now();
+    let reset = SystemTime::now() + Duration::from_secs(30);
+    let backend = Scripted::new(move |_, _| {
+        if start.elapsed() < Duration::from_secs(30) {
+            let mut api = api(429);
+            let mut limits = RateLimit::default();
+            limits.flood_remaining = Some(0);
+            api.rate_limit = limits;
+            Err(Error::RateLimited {
+                reset: Some(reset),
+                api,
+            })
+        } else {
+            Ok(())
+        }
+    });
+    let queued = QueuedBackend::builder(backend.clone())
+        .pacing(Pacing::unlimited().reset_margin(Duration::ZERO))
+        .retry(fast_retries())
+        .build()
+        .unwrap();
+    let notifier = over(queued);
+    let sent = plan(&["Ops"], 5);
+    send_all(&notifier, &sent).await;
+    let report = notifier.flush().await;
+    assert!(report.is_complete(), "{report:?}");
+    let m = notifier.metrics().unwrap();
+    assert_eq!(
+        (m.rate_limited, m.delivered),
+        (1, 5),
+        "one 429, then one wait"
+    );
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed >= Duration::from_secs(30) && elapsed <= Duration::from_millis(30_300),
+        "{elapsed:?}"
+    );
+    assert_room_order(
+        &sent,
+        |room| backend.received(room),
+        &undelivered(&report.undelivered),
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn room_pacing_holds_each_room_to_its_rate() {
+    let backend = Scripted::new(|_, _| Ok(()));
+    let queued = QueuedBackend::builder(backend.clone())
+        .pacing(Pacing::hipchat())
+        .build()
+        .unwrap();
+    let notifier = over(queued);
+    let sent = plan(&["A", "B"], 45);
+    let start = Instant::now();
+    send_all(&notifier, &sent).await;
+    assert_eq!(
+        start.elapsed(),
+        Duration::ZERO,
+        "sending never waits on pacing"
+    );
+    notifier.flush().await;
+    let delivered = backend.delivered.lock().unwrap().clone();
+    for room in ["A", "B"] {
+        let times: Vec<Duration> = delivered
+            .iter()
+            .filter(|d| d.0 == room)
+            .map(|d| d.2 - start)
+            .collect();
+        // 30 per minute without headers to learn from: half of it at once, the rest
+        // spread, so that no minute, fixed or sliding, holds more than 30.
+        assert_eq!(times[14], Duration::ZERO);
+        assert!(times[15] >= Duration::from_secs(4), "{:?}", times[15]);
+        for window in times.windows(31) {
+            assert!(window[30] - window[0] >= Duration::from_secs(60) - Duration::from_millis(1));
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn full_queue_policies() {
+    // A backend that takes 1 s per notification; capacity 3; one room, so one in flight.
+    let slow = || {
+        let mut backend = Scripted::new(|_, _| Ok(()));
+        backend.latency = Duration::from_secs(1);
+        backend
+    };
+    let build = |policy, backend: Scripted| {
+        QueuedBackend::builder(backend)
+            .capacity(3)
+            .when_full(policy)
+            .pacing(Pacing::unlimited())
+            .build()
+            .unwrap()
+    };
+
+    // Error: the fifth (one in flight, three waiting) is refused.
+    let notifier = over(build(FullPolicy::Error, slow()));
+    for i in 0..4 {
+        notifier.send(Message::new(format!("e{i}"))).await.unwrap();
+        tokio::task::yield_now().await;
+    }
+    let error = notifier.send(Message::new("e4")).await.unwrap_err();
+    assert!(
+        matches!(error, Error::QueueFull { capacity: 3 }),
+        "{error:?}"
+    );
+    let report = notifier.flush().await;
+    assert_accounted(&notifier.metrics().unwrap(), &report.undelivered);
+    assert_eq!(notifier.metrics().unwrap().delivered, 4);
+
+    // DropOldest: the oldest waiting one goes, is reported (callback, and the report of a
+    // flush under way), and the newest is accepted.
+    let backend = slow();
+    let reported = Arc::new(Mutex::new(Vec::new()));
+    let sink = reported.clone();
+    let queued = QueuedBackend::builder(backend.clone())
+        .capacity(3)
+        .when_full(FullPolicy::DropOldest)
+        .pacing(Pacing::unlimited())
+        .on_failure(move |u| sink.lock().unwrap().push(u.clone()))
+        .build()
+        .unwrap();
+    let notifier = over(queued);
+    for i in 0..6 {
+        notifier.send(Message::new(format!("d{i}"))).await.unwrap();
+        tokio::task::yield_now().await;
+    }
+    let report = notifier.flush().await;
+    assert!(
+        report.is_complete(),
+        "dropped before the flush began: {report:?}"
+    );
+    let m = notifier.metrics().unwrap();
+    assert_eq!((m.accepted, m.dropped, m.delivered), (6, 2, 4));
+    assert_eq!(backend.received("Ops"), ["d0", "d3", "d4", "d5"]);
+    let reported = reported.lock().unwrap().clone();
+    let dropped: Vec<_> = reported.iter().map(|u| u.message.body.as_str()).collect();
+    assert_eq!(dropped, ["d1", "d2"]);
+    assert_accounted(&m, &reported);
+
+    // Wait: the sender waits for a place, nothing is lost.
+    let backend = slow();
+    let notifier = over(build(FullPolicy::Wait, backend.clone()));
+    let start = Instant::now();
+    for i in 0..6 {
+        notifier.send(Message::new(format!("w{i}"))).await.unwrap();
+    }
+    assert!(
+        start.elapsed() >= Duration::from_secs(1),
+        "the sender waited"
+    );
+    notifier.flush().await;
+    assert_eq!(backend.received("Ops").len(), 6);
+}
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_delivers_within_the_deadline_then_reports_the_rest() {
+    let mut backend = Scripted::new(|_, _| Ok(()));
+    backend.latency = Duration::from_secs(1);
+    let abandoned = Arc::new(AtomicUsize::new(0));
+    let counted = abandoned.clone();
+    let queued = QueuedBackend::builder(backend.clone())
+        .pacing(Pacing::unlimited())
+        .on_failure(move |u| {
+            assert!(matches!(
+                u.reason,
+                UndeliveredReason::Abandoned {
+                    kept_in_outbox: false
+                }
+            ));
+            counted.fetch_add(1, Ordering::SeqCst);
+        })
+        .build()
+        .unwrap();
+    let notifier = over(queued);
+    let sent = plan(&["A", "B"], 10);
+    send_all(&notifier, &sent).await;
+    // Two rooms at one per second: 5.5 s deliver 5 of each.
+    let report = notifier.shutdown(Duration::from_millis(5_500)).await;
+    let m = notifier.metrics().unwrap();
+    assert_eq!((m.delivered, m.abandoned), (10, 10));
+    assert_eq!(abandoned.load(Ordering::SeqCst), 10);
+    assert_accounted(&m, &report.undelivered);
+    assert_room_order(
+        &sent,
+        |room| backend.received(room),
+        &undelivered(&report.undelivered),
+    );
+    let error = notifier.send(Message::new("late")).await.unwrap_err();
+    assert!(matches!(error, Error::QueueClosed), "{error:?}");
+    // Nothing runs on after the shutdown.
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert_eq!(backend.delivered.lock().unwrap().len(), 10);
+}
+
+#[tokio::test(start_paused = true)]
+async fn attempt_timeout_bounds_a_stalled_backend() {
+    let mut backend = Scripted::new(|_, _| Ok(()));
+    backend.latency = Duration::from_secs(3600);
+    let queued = QueuedBackend::builder(backend.clone())
+        .pacing(Pacing::unlimited())
+        .retry(
+            fast_retries()
+                .max_attempts(3)
+                .attempt_timeout(Some(Duration::from_secs(1))),
+        )
+        .build()
+        .unwrap();
+    let notifier = over(queued);
+    notifier.send(Message::new("x")).await.unwrap();
+    let report = notifier.flush().await;
+    let UndeliveredReason::Failed(error) = &report.undelivered[0].reason else {
+        panic!("{report:?}")
+    };
+    assert!(
+        matches!(
+            **error,
+            Error::Transport {
+                reason: "timed out",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(notifier.metrics().unwrap().retried, 2);
+}
+
+#[tokio::test]
+async fn non_queued_backends_flush_and_shut_down_as_no_ops() {
+    let notifier =
+        Notifier::with_backend(Settings::new().room("Ops"), MemoryBackend::new()).unwrap();
+    assert!(notifier.flush().await.is_complete());
+    assert!(notifier.shutdown(Duration::ZERO).await.is_complete());
+    assert!(notifier.metrics().is_none());
+    notifier.send(Message::new("still works")).await.unwrap();
+}
+
+#[test]
+fn queued_from_settings_builds_outside_a_runtime() {
+    let settings = Settings::from_vars([
+        ("HIPCHAT_BACKEND", "queued"),
+        ("HIPCHAT_AUTH_TOKEN", "t"),
+        ("HIPCHAT_QUEUE_CAPACITY", "5"),
+        ("HIPCHAT_QUEUE_FULL", "drop_oldest"),
+        ("HIPCHAT_RATE_LIMIT_TOKEN", "500/5m"),
+        ("HIPCHAT_RATE_LIMIT_ROOM", "30/1m"),
+    ])
+    .unwrap();
+    let notifier = Notifier::from_settings(settings).unwrap();
+    assert_eq!(notifier.metrics().unwrap().accepted, 0);
+    let error = Settings::from_vars([("HIPCHAT_QUEUE_FULL", "block")]).unwrap_err();
+    assert!(
+        error.to_string().contains("wait, error or drop_oldest"),
+        "{error}"
+    );
+    let error = Settings::from_vars([("HIPCHAT_RATE_LIMIT_ROOM", "fast")]).unwrap_err();
+    assert!(
+        error.to_string().contains("HIPCHAT_RATE_LIMIT_ROOM"),
+        "{error}"
+    );
+}
