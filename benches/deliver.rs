@@ -1,5 +1,9 @@
-//! End to end, one notification in flight: `.notify().await` through the http backend to a
-//! server on 127.0.0.1, against a bare reqwest loop posting the same bytes (the limit).
+//! End to end through the http backend to a server on 127.0.0.1, against bare reqwest
+//! posting the same bytes (the limit):
+//!
+//! - one in flight: `.notify().await` against a sequential reqwest loop;
+//! - many in flight: the queued backend (8 rooms, so 8 lanes, pacing off) draining a batch,
+//!   against 8 reqwest tasks posting the same batch to the same 8 room endpoints.
 //!
 //! The server is a minimal axum app answering 204, on its own runtime thread, so both
 //! clients meet the same server. Both keep connections alive.
@@ -11,12 +15,23 @@ use std::hint::black_box;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
+use criterion::Throughput;
 use criterion::{Criterion, criterion_group, criterion_main};
+use hipchat::backend::queued::Pacing;
+use hipchat::backend::{HttpBackend, QueuedBackend};
 use hipchat::prelude::*;
-use hipchat::{BackendKind, Notifier, Settings, Url};
+use hipchat::{BackendKind, Message, Notifier, Settings, Url};
 use reqwest::header::CONTENT_TYPE;
 
 const TOKEN: &str = "bench-token";
+
+/// Rooms of the many-in-flight batch: the queued backend keeps one lane per room.
+const ROOMS: [&str; 8] = [
+    "Ops", "Dev", "QA", "Build", "Deploys", "Alerts", "Billing", "Search",
+];
+
+/// Notifications per sample of the many-in-flight benchmarks.
+const BATCH: usize = 400;
 
 #[hipchat(
     room = "Ops",
@@ -99,5 +114,74 @@ fn deliver(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, deliver);
+fn deliver_many(c: &mut Criterion) {
+    let server = start_server();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let settings = Settings::new().api_url(server.clone()).auth_token(TOKEN);
+    let notifier = runtime.block_on(async {
+        let http = HttpBackend::from_settings(&settings).unwrap();
+        let queued = QueuedBackend::builder(http)
+            .capacity(BATCH)
+            .pacing(Pacing::unlimited())
+            .max_in_flight(ROOMS.len())
+            .build()
+            .unwrap();
+        Notifier::with_backend(settings.clone(), queued).unwrap()
+    });
+    let body = "Deploy of <b>billing</b> 1.4.2 failed";
+    let json = serde_json::to_vec(&serde_json::json!({
+        "message": body, "message_format": "html", "color": "yellow", "notify": false,
+    }))
+    .unwrap();
+    let endpoints: Vec<String> = ROOMS
+        .iter()
+        .map(|room| format!("{server}v2/room/{room}/notification"))
+        .collect();
+    let client = reqwest::Client::new();
+
+    let mut group = c.benchmark_group("deliver_many_in_flight");
+    group.throughput(Throughput::Elements(BATCH as u64));
+    group.bench_function("hipchat_queued", |b| {
+        b.to_async(&runtime).iter(|| async {
+            for i in 0..BATCH {
+                notifier
+                    .send(Message::new(body).room(ROOMS[i % ROOMS.len()]))
+                    .await
+                    .unwrap();
+            }
+            let report = notifier.flush().await;
+            assert!(report.is_complete(), "{report:?}");
+        })
+    });
+    group.bench_function("reqwest_8_tasks", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let mut tasks = tokio::task::JoinSet::new();
+            for endpoint in &endpoints {
+                let (client, endpoint, json) = (client.clone(), endpoint.clone(), json.clone());
+                tasks.spawn(async move {
+                    for _ in 0..BATCH / ROOMS.len() {
+                        let response = client
+                            .post(&endpoint)
+                            .bearer_auth(TOKEN)
+                            .header(CONTENT_TYPE, "application/json")
+                            .body(json.clone())
+                            .send()
+                            .await
+                            .unwrap();
+                        assert_eq!(response.status(), StatusCode::NO_CONTENT.as_u16());
+                    }
+                });
+            }
+            while let Some(done) = tasks.join_next().await {
+                done.unwrap();
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, deliver, deliver_many);
 criterion_main!(benches);
