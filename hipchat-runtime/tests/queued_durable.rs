@@ -1,6 +1,7 @@
-//! The durable outbox (feature `durable`): a crash, simulated by dropping the client's
-//! tokio runtime (every delivery task dies where it stands, nothing is shut down), then a
-//! restart on the same outbox file delivers what was accepted and not yet delivered.
+//! The durable outbox (feature `durable`): a crash within the process, by dropping the
+//! client's tokio runtime (every delivery task dies where it stands, nothing is shut down),
+//! then a restart on the same outbox file delivers what was accepted and not yet delivered.
+//! Its metrics make the exact accounting checkable; `queued_crash.rs` kills a real process.
 #![cfg(feature = "durable")]
 
 mod queued_common;

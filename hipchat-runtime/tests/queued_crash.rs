@@ -1,0 +1,169 @@
+//! A real crash (feature `durable`): a child process accepts notifications into a queued
+//! backend with a durable outbox, against a server failing most requests, and is killed
+//! with SIGKILL in the middle of delivering. A restart on the same outbox file delivers
+//! everything that was accepted: each notification arrives at least once, in order per
+//! room, and the outbox ends empty.
+//!
+//! One binary plays both parts (`harness = false`): run by `cargo test` it is the parent,
+//! and it starts itself again as the child with `CHILD_OUTBOX` set.
+
+mod queued_common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use hipchat_devserver::{DevServer, FaultConfig, RateLimitConfig};
+use hipchat_runtime::backend::queued::{Pacing, RetryPolicy};
+use hipchat_runtime::backend::{HttpBackend, QueuedBackend};
+use hipchat_runtime::{Message, Notifier, Settings, Url};
+use queued_common::{assert_room_order, plan};
+
+const CHILD_OUTBOX: &str = "HIPCHAT_CRASH_TEST_OUTBOX";
+const CHILD_SERVER: &str = "HIPCHAT_CRASH_TEST_SERVER";
+const ROOMS: [&str; 3] = ["Ops", "Dev", "QA"];
+const PER_ROOM: usize = 30;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+fn notifier(url: &str, outbox: &Path) -> Notifier {
+    let settings = Settings::new()
+        .api_url(Url::parse(url).expect("the server's URL"))
+        .auth_token("dev-token")
+        .timeout(Duration::from_millis(300));
+    let http = HttpBackend::from_settings(&settings).expect("an http backend");
+    let queued = QueuedBackend::builder(http)
+        .pacing(Pacing::unlimited())
+        .retry(
+            RetryPolicy::default()
+                .backoff(Duration::from_millis(20), Duration::from_millis(200))
+                .max_attempts(1_000)
+                .deadline(Duration::from_secs(60)),
+        )
+        .outbox(outbox)
+        .build()
+        .expect("a queued backend with its outbox");
+    Notifier::with_backend(settings, queued).expect("a notifier")
+}
+
+/// The child: accept everything, say so, keep delivering until killed (at most 60 s).
+fn child(outbox: &str, url: &str) {
+    runtime().block_on(async {
+        let notifier = notifier(url, Path::new(outbox));
+        for (room, body) in plan(&ROOMS, PER_ROOM) {
+            notifier
+                .send(Message::new(body).room(room))
+                .await
+                .expect("accepted");
+        }
+        println!("accepted {}", ROOMS.len() * PER_ROOM);
+        tokio::time::sleep(Duration::from_secs(60)).await;
+    });
+}
+
+fn parent() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let outbox = dir.path().join("outbox.db");
+    let server_rt = runtime();
+    let server = server_rt.block_on(async {
+        DevServer::builder()
+            .rate_limits(RateLimitConfig {
+                token_limit: 1_000_000,
+                flood_limit: 1_000_000,
+                ..RateLimitConfig::default()
+            })
+            .faults(FaultConfig {
+                error_503_rate: 0.8,
+                seed: Some(11),
+                ..FaultConfig::default()
+            })
+            .start()
+            .await
+            .expect("the local server")
+    });
+
+    let mut child = Command::new(std::env::current_exe().expect("this test binary"))
+        .env(CHILD_OUTBOX, &outbox)
+        .env(CHILD_SERVER, server.url())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the child process");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("the child's stdout"))
+        .read_line(&mut line)
+        .expect("the child's report");
+    assert_eq!(line.trim(), format!("accepted {}", ROOMS.len() * PER_ROOM));
+
+    // Kill it mid-delivery: once some have arrived (bounded wait).
+    let started = Instant::now();
+    while server.all_messages().len() < 10 && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().expect("SIGKILL"); // `Child::kill` is SIGKILL on unix
+    child.wait().expect("the killed child");
+    let before_restart = server.all_messages().len();
+    assert!(
+        (1..ROOMS.len() * PER_ROOM).contains(&before_restart),
+        "the kill should land mid-delivery: {before_restart} had arrived"
+    );
+
+    // Restart on the same outbox, the server healthy again.
+    server
+        .set_faults(FaultConfig::default())
+        .expect("faults off");
+    let client_rt = runtime();
+    client_rt.block_on(async {
+        let notifier = notifier(server.url(), &outbox);
+        let recovered = notifier.metrics().expect("queue metrics").recovered;
+        assert!(recovered > 0, "the outbox kept nothing");
+        let report = tokio::time::timeout(Duration::from_secs(60), notifier.flush())
+            .await
+            .expect("flushed within 60 s");
+        assert!(report.is_complete(), "{report:?}");
+        assert_eq!(
+            notifier.metrics().expect("queue metrics").delivered,
+            recovered
+        );
+    });
+    drop(client_rt);
+
+    // Everything accepted arrived, first arrivals in order per room; none is left behind.
+    let sent = plan(&ROOMS, PER_ROOM);
+    let received = |room: &str| {
+        server
+            .messages(room)
+            .into_iter()
+            .map(|m| m.message)
+            .collect()
+    };
+    assert_room_order(&sent, received, &Default::default());
+    let left = runtime().block_on(async {
+        notifier(server.url(), &outbox)
+            .metrics()
+            .expect("metrics")
+            .recovered
+    });
+    assert_eq!(left, 0, "the outbox still holds notifications");
+    println!(
+        "durable outbox survived SIGKILL: {before_restart} arrived before the kill, {} after, {} duplicates",
+        server.all_messages().len() - before_restart,
+        server.all_messages().len() - sent.len(),
+    );
+}
+
+fn main() {
+    match (std::env::var(CHILD_OUTBOX), std::env::var(CHILD_SERVER)) {
+        (Ok(outbox), Ok(url)) => child(&outbox, &url),
+        _ => {
+            parent();
+            println!("1 passed, 0 failed");
+        }
+    }
+}
