@@ -14,49 +14,19 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use hipchat_devserver::{DevServer, FaultConfig, RateLimitConfig};
-use hipchat_runtime::backend::queued::{Pacing, RetryPolicy};
-use hipchat_runtime::backend::{HttpBackend, QueuedBackend};
-use hipchat_runtime::{Message, Notifier, Settings, Url};
-use queued_common::{assert_room_order, plan};
+use hipchat_devserver::FaultConfig;
+use hipchat_runtime::Message;
+use queued_common::{assert_room_order, durable_notifier, flaky_server, plan, runtime};
 
 const CHILD_OUTBOX: &str = "HIPCHAT_CRASH_TEST_OUTBOX";
 const CHILD_SERVER: &str = "HIPCHAT_CRASH_TEST_SERVER";
 const ROOMS: [&str; 3] = ["Ops", "Dev", "QA"];
 const PER_ROOM: usize = 30;
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-}
-
-fn notifier(url: &str, outbox: &Path) -> Notifier {
-    let settings = Settings::new()
-        .api_url(Url::parse(url).expect("the server's URL"))
-        .auth_token("dev-token")
-        .timeout(Duration::from_millis(300));
-    let http = HttpBackend::from_settings(&settings).expect("an http backend");
-    let queued = QueuedBackend::builder(http)
-        .pacing(Pacing::unlimited())
-        .retry(
-            RetryPolicy::default()
-                .backoff(Duration::from_millis(20), Duration::from_millis(200))
-                .max_attempts(1_000)
-                .deadline(Duration::from_secs(60)),
-        )
-        .outbox(outbox)
-        .build()
-        .expect("a queued backend with its outbox");
-    Notifier::with_backend(settings, queued).expect("a notifier")
-}
-
 /// The child: accept everything, say so, keep delivering until killed (at most 60 s).
 fn child(outbox: &str, url: &str) {
     runtime().block_on(async {
-        let notifier = notifier(url, Path::new(outbox));
+        let notifier = durable_notifier(url, Path::new(outbox)).expect("a durable notifier");
         for (room, body) in plan(&ROOMS, PER_ROOM) {
             notifier
                 .send(Message::new(body).room(room))
@@ -72,22 +42,7 @@ fn parent() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let outbox = dir.path().join("outbox.db");
     let server_rt = runtime();
-    let server = server_rt.block_on(async {
-        DevServer::builder()
-            .rate_limits(RateLimitConfig {
-                token_limit: 1_000_000,
-                flood_limit: 1_000_000,
-                ..RateLimitConfig::default()
-            })
-            .faults(FaultConfig {
-                error_503_rate: 0.8,
-                seed: Some(11),
-                ..FaultConfig::default()
-            })
-            .start()
-            .await
-            .expect("the local server")
-    });
+    let server = server_rt.block_on(flaky_server(0.8, 11));
 
     let mut child = Command::new(std::env::current_exe().expect("this test binary"))
         .env(CHILD_OUTBOX, &outbox)
@@ -120,7 +75,7 @@ fn parent() {
         .expect("faults off");
     let client_rt = runtime();
     client_rt.block_on(async {
-        let notifier = notifier(server.url(), &outbox);
+        let notifier = durable_notifier(server.url(), &outbox).expect("a durable notifier");
         let recovered = notifier.metrics().expect("queue metrics").recovered;
         assert!(recovered > 0, "the outbox kept nothing");
         let report = tokio::time::timeout(Duration::from_secs(60), notifier.flush())
@@ -145,7 +100,8 @@ fn parent() {
     };
     assert_room_order(&sent, received, &Default::default());
     let left = runtime().block_on(async {
-        notifier(server.url(), &outbox)
+        durable_notifier(server.url(), &outbox)
+            .expect("a durable notifier")
             .metrics()
             .expect("metrics")
             .recovered

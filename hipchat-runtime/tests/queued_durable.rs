@@ -8,38 +8,11 @@ mod queued_common;
 
 use std::time::Duration;
 
-use hipchat_devserver::{DevServer, FaultConfig, RateLimitConfig};
-use hipchat_runtime::backend::queued::{Pacing, RetryPolicy};
-use hipchat_runtime::backend::{HttpBackend, QueuedBackend};
-use hipchat_runtime::{Error, Message, Notifier, Settings, Url};
-use queued_common::{assert_accounted, assert_room_order, plan, undelivered};
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-fn notifier(url: &str, outbox: &std::path::Path) -> Result<Notifier, Error> {
-    let settings = Settings::new()
-        .api_url(Url::parse(url).unwrap())
-        .auth_token("dev-token")
-        .timeout(Duration::from_millis(300));
-    let http = HttpBackend::from_settings(&settings).unwrap();
-    let queued = QueuedBackend::builder(http)
-        .pacing(Pacing::unlimited())
-        .retry(
-            RetryPolicy::default()
-                .backoff(Duration::from_millis(20), Duration::from_millis(200))
-                .max_attempts(1_000)
-                .deadline(Duration::from_secs(60)),
-        )
-        .outbox(outbox)
-        .build()?;
-    Notifier::with_backend(settings, queued)
-}
+use hipchat_devserver::FaultConfig;
+use hipchat_runtime::{Error, Message};
+use queued_common::{
+    assert_accounted, assert_room_order, durable_notifier, flaky_server, plan, runtime, undelivered,
+};
 
 #[test]
 fn a_crash_loses_nothing_accepted() {
@@ -47,29 +20,14 @@ fn a_crash_loses_nothing_accepted() {
     let outbox = dir.path().join("outbox.db");
     // The server lives in a runtime of its own, so the crash does not take it down.
     let server_rt = runtime();
-    let server = server_rt.block_on(async {
-        DevServer::builder()
-            .rate_limits(RateLimitConfig {
-                token_limit: 1_000_000,
-                flood_limit: 1_000_000,
-                ..RateLimitConfig::default()
-            })
-            .faults(FaultConfig {
-                error_503_rate: 0.8,
-                seed: Some(5),
-                ..FaultConfig::default()
-            })
-            .start()
-            .await
-            .unwrap()
-    });
+    let server = server_rt.block_on(flaky_server(0.8, 5));
     let url = server.url().to_owned();
     let sent = plan(&["Ops", "Dev", "QA"], 30);
 
     // Run 1: accept everything, deliver some, crash.
     let client_rt = runtime();
     let first = client_rt.block_on(async {
-        let notifier = notifier(&url, &outbox).unwrap();
+        let notifier = durable_notifier(&url, &outbox).unwrap();
         for (room, body) in &sent {
             notifier
                 .send(Message::new(body.clone()).room(room.clone()))
@@ -93,7 +51,7 @@ fn a_crash_loses_nothing_accepted() {
     server.set_faults(FaultConfig::default()).unwrap();
     let client_rt = runtime();
     let report = client_rt.block_on(async {
-        let notifier = notifier(&url, &outbox).unwrap();
+        let notifier = durable_notifier(&url, &outbox).unwrap();
         let recovered = notifier.metrics().unwrap().recovered;
         // Everything not finished before the crash is back, no more, no less.
         assert_eq!(
@@ -126,7 +84,7 @@ fn a_crash_loses_nothing_accepted() {
     drop(client_rt);
     let client_rt = runtime();
     client_rt.block_on(async {
-        let notifier = notifier(&url, &outbox).unwrap();
+        let notifier = durable_notifier(&url, &outbox).unwrap();
         assert_eq!(notifier.metrics().unwrap().recovered, 0);
     });
     drop(server);
@@ -137,7 +95,7 @@ fn an_unusable_outbox_is_an_error_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("not-an-outbox.txt");
     std::fs::write(&path, "plain text, not a database, long enough to be read").unwrap();
-    let error = notifier("http://127.0.0.1:9", &path).unwrap_err();
+    let error = durable_notifier("http://127.0.0.1:9", &path).unwrap_err();
     assert!(matches!(error, Error::Outbox { .. }), "{error:?}");
     assert!(error.to_string().contains("not-an-outbox.txt"), "{error}");
 }

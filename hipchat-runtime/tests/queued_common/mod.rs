@@ -91,3 +91,61 @@ pub fn assert_room_order(
         }
     }
 }
+
+/// A multi-threaded runtime, as an application would run the queued backend in.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+/// A local server with rate limits out of the way that answers 503 to `rate` of requests.
+pub async fn flaky_server(rate: f64, seed: u64) -> hipchat_devserver::DevServer {
+    hipchat_devserver::DevServer::builder()
+        .rate_limits(hipchat_devserver::RateLimitConfig {
+            token_limit: 1_000_000,
+            flood_limit: 1_000_000,
+            ..hipchat_devserver::RateLimitConfig::default()
+        })
+        .faults(hipchat_devserver::FaultConfig {
+            error_503_rate: rate,
+            seed: Some(seed),
+            ..hipchat_devserver::FaultConfig::default()
+        })
+        .start()
+        .await
+        .expect("the local server")
+}
+
+/// A queued http notifier to `url` with a durable outbox at `outbox`, retrying patiently
+/// (1,000 attempts within 60 s), so a flaky server delays deliveries but loses none.
+#[cfg(feature = "durable")]
+pub fn durable_notifier(
+    url: &str,
+    outbox: &std::path::Path,
+) -> Result<hipchat_runtime::Notifier, hipchat_runtime::Error> {
+    use std::time::Duration;
+
+    use hipchat_runtime::backend::queued::{Pacing, RetryPolicy};
+    use hipchat_runtime::backend::{HttpBackend, QueuedBackend};
+    use hipchat_runtime::{Notifier, Settings, Url};
+
+    let settings = Settings::new()
+        .api_url(Url::parse(url).expect("the server's URL"))
+        .auth_token("dev-token")
+        .timeout(Duration::from_millis(300));
+    let http = HttpBackend::from_settings(&settings).expect("an http backend");
+    let queued = QueuedBackend::builder(http)
+        .pacing(Pacing::unlimited())
+        .retry(
+            RetryPolicy::default()
+                .backoff(Duration::from_millis(20), Duration::from_millis(200))
+                .max_attempts(1_000)
+                .deadline(Duration::from_secs(60)),
+        )
+        .outbox(outbox)
+        .build()?;
+    Notifier::with_backend(settings, queued)
+}
