@@ -5,8 +5,9 @@
 //! - many in flight: the queued backend (8 rooms, so 8 lanes, pacing off) draining a batch,
 //!   against 8 reqwest tasks posting the same batch to the same 8 room endpoints.
 //!
-//! The server is a minimal axum app answering 204, on its own runtime thread, so both
-//! clients meet the same server. Both keep connections alive.
+//! One in flight meets a minimal axum app answering 204; many in flight meets the local
+//! HipChat server (hipchat-devserver, rate limits off), which validates and records. Each
+//! server runs on a thread of its own; all clients keep connections alive.
 //!
 //! `cargo bench --bench deliver`; see BENCHMARKS.md.
 
@@ -21,6 +22,7 @@ use hipchat::backend::queued::Pacing;
 use hipchat::backend::{HttpBackend, QueuedBackend};
 use hipchat::prelude::*;
 use hipchat::{BackendKind, Message, Notifier, Settings, Url};
+use hipchat_devserver::{DevServer, RateLimitConfig};
 use reqwest::header::CONTENT_TYPE;
 
 const TOKEN: &str = "bench-token";
@@ -114,8 +116,41 @@ fn deliver(c: &mut Criterion) {
     group.finish();
 }
 
+/// Starts hipchat-devserver with its limits out of the way on a runtime of its own.
+fn start_devserver() -> (
+    Url,
+    std::thread::JoinHandle<()>,
+    tokio::sync::oneshot::Sender<()>,
+) {
+    let (url_sender, url_receiver) = std::sync::mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let server = DevServer::builder()
+                .rate_limits(RateLimitConfig {
+                    token_limit: u64::MAX / 2,
+                    flood_limit: u64::MAX / 2,
+                    ..RateLimitConfig::default()
+                })
+                .start()
+                .await
+                .unwrap();
+            url_sender
+                .send(Url::parse(&format!("{}/", server.url())).unwrap())
+                .unwrap();
+            let _ = stopped.await;
+            server.stop().await.unwrap();
+        });
+    });
+    (url_receiver.recv().unwrap(), thread, stop)
+}
+
 fn deliver_many(c: &mut Criterion) {
-    let server = start_server();
+    let (server, server_thread, stop_server) = start_devserver();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -181,6 +216,9 @@ fn deliver_many(c: &mut Criterion) {
         })
     });
     group.finish();
+    drop(notifier);
+    let _ = stop_server.send(());
+    server_thread.join().unwrap();
 }
 
 criterion_group!(benches, deliver, deliver_many);
