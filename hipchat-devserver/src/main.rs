@@ -2,17 +2,35 @@
 //! serves until Ctrl-C and prints its URL and a dev token. `--db` keeps the captured
 //! messages in a SQLite file across restarts (in memory otherwise).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::Parser;
 use hipchat_devserver::{Config, DevServer};
 
-const USAGE: &str =
-    "usage: hipchat-devserver [--port PORT] [--host ADDR] [--config FILE] [--db FILE]";
+/// A local HipChat server for development and tests: it validates, records and shows what
+/// your notifier sent.
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// Strict mode: known tokens (with scopes) and rooms, from a TOML file.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Keep captured messages in this SQLite file across restarts (in memory otherwise).
+    #[arg(long, value_name = "FILE")]
+    db: Option<PathBuf>,
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
+    match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("hipchat-devserver: {message}");
@@ -21,32 +39,13 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> Result<(), String> {
-    let mut port: u16 = 0;
-    let mut host = String::from("127.0.0.1");
-    let mut config = Config::default();
-    let mut database: Option<String> = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value = || {
-            args.next()
-                .ok_or_else(|| format!("{arg} needs a value\n{USAGE}"))
-        };
-        match arg.as_str() {
-            "--port" => port = value()?.parse().map_err(|e| format!("--port: {e}"))?,
-            "--host" => host = value()?,
-            "--config" => config = Config::from_file(value()?).map_err(|e| e.to_string())?,
-            "--db" => database = Some(value()?),
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(());
-            }
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
-        }
-    }
-    let addr: SocketAddr = format!("{host}:{port}")
-        .parse()
-        .map_err(|e| format!("bad address {host}:{port}: {e}"))?;
+async fn run(args: Args) -> Result<(), String> {
+    let config = match &args.config {
+        Some(path) => Config::from_file(path).map_err(|e| e.to_string())?,
+        None => Config::default(),
+    };
+    let addr = SocketAddr::new(args.host, args.port);
+    let database = args.db;
     let token = config
         .tokens
         .first()
@@ -67,7 +66,7 @@ async fn run() -> Result<(), String> {
     println!("  dev token:  {token}   (HIPCHAT_AUTH_TOKEN)");
     println!("  admin API:  {}/admin/messages", server.url());
     match &database {
-        Some(path) => println!("  messages:   kept in {path}"),
+        Some(path) => println!("  messages:   kept in {}", path.display()),
         None => println!("  messages:   in memory (--db FILE keeps them)"),
     }
     println!("Ctrl-C to stop.");

@@ -213,5 +213,5 @@ fn the_binary_takes_db_and_reports_a_bad_one() {
         .arg("--help")
         .output()
         .expect("the binary runs");
-    assert!(String::from_utf8_lossy(&help.stdout).contains("--db FILE"));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--db <FILE>"));
 }
