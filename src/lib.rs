@@ -26,9 +26,10 @@
 pub use hipchat_macros::hipchat;
 #[doc(inline)]
 pub use hipchat_runtime::{
-    ApiError, Backend, BackendKind, Color, ConfigError, Delivery, Error, Format, Message,
-    Notification, Notifier, Notify, RateLimit, Settings, Url, ValidationError, backend,
-    default_notifier, error, filters, set_default, settings,
+    ApiError, ApiVersion, Backend, BackendKind, Color, ConfigError, Delivery, Error, Format,
+    LongMessage, Message, Notification, Notifier, Notify, RateLimit, Settings, Target, Url,
+    ValidationError, backend, default_notifier, error, filters, long_message, set_default,
+    settings,
 };
 
 #[doc(hidden)]

@@ -6,7 +6,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use std::{error, fmt};
 
-pub use hipchat_spec::{InvalidTokenName, LimitViolation, UnknownValue};
+pub use hipchat_spec::{CharsetViolation, InvalidTokenName, LimitViolation, UnknownValue};
 
 /// Anything that can go wrong between an event and HipChat.
 #[derive(Debug, thiserror::Error)]
@@ -52,10 +52,20 @@ pub enum Error {
     },
 
     /// 429: the per-token rate limit or the per-room flood control was exceeded.
-    #[error("rate limited by HipChat (429){}: {api}", RetryHint(*.reset))]
+    /// API v1 answers a rate limit with 403, which is mapped here too.
+    #[error("rate limited by HipChat ({status}){}: {api}", RetryHint(*.reset), status = .api.status)]
     RateLimited {
         /// When the exhausted budget renews, from `X-Ratelimit-Reset` / `X-FloodControl-Reset`.
         reset: Option<SystemTime>,
+        /// What the server said.
+        api: Box<ApiError>,
+    },
+
+    /// 404 on a private message: no such user on this server.
+    #[error("user {user:?} not found (404): {api}")]
+    UserNotFound {
+        /// The user id, email or `@mention` name that was asked for.
+        user: String,
         /// What the server said.
         api: Box<ApiError>,
     },
@@ -124,6 +134,7 @@ impl Error {
             | Error::Server(api)
             | Error::UnexpectedStatus(api)
             | Error::RoomNotFound { api, .. }
+            | Error::UserNotFound { api, .. }
             | Error::RateLimited { api, .. } => Some(api),
             _ => None,
         }
@@ -224,6 +235,39 @@ pub enum ValidationError {
         "no room: give `room = \"...\"` in #[hipchat], a #[hipchat(room)] field, or a default room (HIPCHAT_ROOM)"
     )]
     MissingRoom,
+
+    /// A value with a character its field does not allow, or outside its length (API v1's
+    /// `from`); names the field, the rule and the value.
+    #[error(transparent)]
+    Charset(#[from] CharsetViolation),
+
+    /// The backend (API v1) needs a sender and none was given.
+    #[error(
+        "no sender: HipChat API v1 requires `from`; give `from = \"...\"` in #[hipchat], Message::from, or a default sender (HIPCHAT_FROM)"
+    )]
+    MissingFrom,
+
+    /// A message asks for something its backend cannot send.
+    #[error("the {backend} backend cannot send {what}")]
+    Unsupported {
+        /// The backend (`"HipChat API v1"`).
+        backend: &'static str,
+        /// What it cannot send (`"private messages"`).
+        what: &'static str,
+    },
+
+    /// A message both to a user and with a share link: links are shared with rooms.
+    #[error("a link can only be shared with a room, not sent to a user")]
+    ShareLinkToUser,
+
+    /// A share link that is not an absolute http(s) URL.
+    #[error("link {link:?} cannot be shared: {reason}")]
+    InvalidLink {
+        /// The link as given.
+        link: String,
+        /// Why it was refused.
+        reason: String,
+    },
 }
 
 /// What HipChat answered to a failed request.

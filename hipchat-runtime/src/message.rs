@@ -1,8 +1,9 @@
 //! What rendering produces and backends deliver.
 
-use hipchat_spec::{FROM, MESSAGE, ROOM};
+use hipchat_spec::{FROM, Limit, MESSAGE, ROOM, SHARE_LINK_MESSAGE, USER};
 
 use crate::error::ValidationError;
+use crate::long_message::{self, LongMessage};
 use crate::{Color, Format};
 
 /// A rendered notification, ready for a backend.
@@ -37,6 +38,30 @@ pub struct Message {
     pub from: Option<String>,
     /// Name of the token to send with (`#[hipchat(token = "...")]`). `None`: the default token.
     pub token: Option<String>,
+    /// What to do when [`body`](Self::body) is over HipChat's limit (default: an error).
+    pub long_message: LongMessage,
+    /// `Some`: a private message to this user (id, email or `@mention` name) instead of a
+    /// room notification; [`room`](Self::room) is then not used.
+    pub user: Option<String>,
+    /// `Some`: share this link with the room (the body is the link's comment).
+    pub link: Option<String>,
+}
+
+/// Where a message goes and how, for backends: [`Message::target`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Target<'a> {
+    /// A room notification (v2 `send_room_notification`, v1 `rooms/message`).
+    Room(&'a str),
+    /// A private message to a user (v2 `private_message_user`).
+    User(&'a str),
+    /// A link shared with a room (v2 `share_link_with_room`).
+    ShareLink {
+        /// The room.
+        room: &'a str,
+        /// The link.
+        link: &'a str,
+    },
 }
 
 impl Message {
@@ -50,6 +75,88 @@ impl Message {
             notify: false,
             from: None,
             token: None,
+            long_message: LongMessage::Error,
+            user: None,
+            link: None,
+        }
+    }
+
+    /// A private message to `user`: a user id, an email or an `@mention` name. Sent with
+    /// [`Notifier::send`](crate::Notifier::send) (or
+    /// [`Notifier::send_to_user`](crate::Notifier::send_to_user)); color and sender do not
+    /// apply to private messages.
+    pub fn to_user(mut self, user: impl Into<String>) -> Self {
+        self.user = Some(user.into());
+        self
+    }
+
+    /// Shares `link` with the room; the body is the comment shown with it (at most 1,000
+    /// characters, may be empty). Color and sender do not apply to shared links.
+    pub fn share_link(mut self, link: impl Into<String>) -> Self {
+        self.link = Some(link.into());
+        self
+    }
+
+    /// What to do with a body over HipChat's limit: [`LongMessage::Error`] (the default),
+    /// [`LongMessage::Truncate`] or [`LongMessage::Split`].
+    pub fn long_message(mut self, policy: LongMessage) -> Self {
+        self.long_message = policy;
+        self
+    }
+
+    /// Where this message goes.
+    pub fn target(&self) -> Target<'_> {
+        match (&self.user, &self.link) {
+            (Some(user), _) => Target::User(user),
+            (None, Some(link)) => Target::ShareLink {
+                room: self.room_or_empty(),
+                link,
+            },
+            (None, None) => Target::Room(self.room_or_empty()),
+        }
+    }
+
+    /// The limit of [`body`](Self::body) for this kind of message.
+    pub fn body_limit(&self) -> Limit {
+        match (&self.user, &self.link) {
+            (None, Some(_)) => SHARE_LINK_MESSAGE,
+            _ => MESSAGE,
+        }
+    }
+
+    /// Applies the [`long_message`](Self::long_message) policy: the message itself when the
+    /// body fits or the policy is [`LongMessage::Error`], a truncated copy, or the parts
+    /// to send in order. A share link is split into the link with the first part, then
+    /// room notifications (same room, color, sender) with the rest.
+    ///
+    /// ```
+    /// use hipchat_runtime::{LongMessage, Message};
+    /// let parts = Message::new("x".repeat(25_000)).room("Ops").long_message(LongMessage::Split).into_parts();
+    /// assert_eq!(parts.len(), 3);
+    /// ```
+    pub fn into_parts(self) -> Vec<Message> {
+        let limit = self.body_limit();
+        if self.body.chars().count() <= limit.max {
+            return vec![self];
+        }
+        match self.long_message {
+            LongMessage::Error => vec![self],
+            LongMessage::Truncate => {
+                let body = long_message::truncate(&self.body, self.format, limit.max);
+                vec![Message { body, ..self }]
+            }
+            LongMessage::Split => {
+                let bodies = long_message::split(&self.body, self.format, limit.max, MESSAGE.max);
+                bodies
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, body)| Message {
+                        body,
+                        link: if i == 0 { self.link.clone() } else { None },
+                        ..self.clone()
+                    })
+                    .collect()
+            }
         }
     }
 
@@ -89,14 +196,42 @@ impl Message {
         self
     }
 
-    /// Checks every rule HipChat enforces on a room notification: a room is present and
-    /// 1–100 characters, the body 1–10,000, the sender at most 64.
+    /// Checks every rule HipChat enforces on this kind of message. A room notification: a
+    /// room is present and 1–100 characters, the body 1–10,000, the sender at most 64. A
+    /// private message: the user 1–254 characters, the body 1–10,000. A shared link: a
+    /// room, an absolute URL, the body at most 1,000. The
+    /// [`long_message`](Self::long_message) policy is not applied here
+    /// ([`into_parts`](Self::into_parts) does, before the notifier validates each part).
     pub fn validate(&self) -> Result<(), ValidationError> {
-        MESSAGE.check(&self.body)?;
+        self.body_limit().check(&self.body)?;
+        if let Some(user) = &self.user {
+            if self.link.is_some() {
+                return Err(ValidationError::ShareLinkToUser);
+            }
+            USER.check(user)?;
+            return Ok(());
+        }
         let room = self.room.as_deref().ok_or(ValidationError::MissingRoom)?;
         ROOM.check(room)?;
         if let Some(from) = &self.from {
             FROM.check(from)?;
+        }
+        if let Some(link) = &self.link {
+            match url::Url::parse(link) {
+                Ok(url) if matches!(url.scheme(), "http" | "https") => {}
+                Ok(_) => {
+                    return Err(ValidationError::InvalidLink {
+                        link: link.clone(),
+                        reason: "the scheme must be http or https".into(),
+                    });
+                }
+                Err(e) => {
+                    return Err(ValidationError::InvalidLink {
+                        link: link.clone(),
+                        reason: e.to_string(),
+                    });
+                }
+            }
         }
         Ok(())
     }

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use crate::backend::{
     BoxFuture, ConsoleBackend, DisabledBackend, DynBackend, FlushReport, HttpBackend,
-    MemoryBackend, Outbox, QueueMetrics, QueuedBackend,
+    HttpV1Backend, MemoryBackend, Outbox, QueueMetrics, QueuedBackend,
 };
-use crate::{Backend, BackendKind, Error, Message, Settings};
+use crate::{ApiVersion, Backend, BackendKind, Error, Message, Settings};
 
 /// A cheap-to-clone handle over a backend and the default room and sender.
 ///
@@ -49,10 +49,20 @@ impl Notifier {
     /// Builds the built-in backend the settings name, with their defaults.
     pub fn from_settings(settings: Settings) -> Result<Self, Error> {
         let kind = settings.backend_kind();
+        let v1 = settings.api_version_or_default() == ApiVersion::V1;
         match kind {
+            BackendKind::Http if v1 => {
+                let backend = HttpV1Backend::from_settings(&settings)?;
+                Self::build(settings, "http (API v1)", backend, None)
+            }
             BackendKind::Http => {
                 let backend = HttpBackend::from_settings(&settings)?;
                 Self::build(settings, kind.as_str(), backend, None)
+            }
+            BackendKind::Queued if v1 => {
+                let http = HttpV1Backend::from_settings(&settings)?;
+                let backend = QueuedBackend::builder(http).settings(&settings)?.build()?;
+                Self::build(settings, "queued (API v1)", backend, None)
             }
             BackendKind::Console => {
                 Self::build(settings, kind.as_str(), ConsoleBackend::stdout(), None)
@@ -172,15 +182,47 @@ impl Notifier {
         })
     }
 
+    /// Sends a private message to `user` (a user id, an email or an `@mention` name):
+    /// [`send`](Self::send) with [`Message::to_user`]. The same defaults, checks and
+    /// long-message policy apply; the default room does not.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use hipchat_runtime::{BackendKind, Message, Notifier, Settings};
+    ///
+    /// let notifier = Notifier::from_settings(Settings::new().backend(BackendKind::Memory))?;
+    /// notifier.send_to_user("@alice", Message::new("Your deploy finished")).await?;
+    /// assert_eq!(notifier.outbox().unwrap().messages()[0].user.as_deref(), Some("@alice"));
+    /// # Ok::<(), hipchat_runtime::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub async fn send_to_user(
+        &self,
+        user: impl Into<String>,
+        message: Message,
+    ) -> Result<(), Error> {
+        self.send(message.to_user(user)).await
+    }
+
+    /// The one validation path: fill defaults, apply the long-message policy, check every
+    /// part (HipChat's limits, then the backend's own rules), then send the parts in order.
+    /// Nothing is sent unless every part passed; a failed part stops the later ones.
     async fn send_checked(&self, mut message: Message) -> Result<(), Error> {
-        if message.room.is_none() {
+        if message.room.is_none() && message.user.is_none() {
             message.room.clone_from(&self.inner.room);
         }
         if message.from.is_none() {
             message.from.clone_from(&self.inner.from);
         }
-        message.validate()?;
-        self.inner.backend.send_boxed(&message).await
+        let parts = message.into_parts();
+        for part in &parts {
+            part.validate()?;
+            self.inner.backend.validate_dyn(part)?;
+        }
+        for part in &parts {
+            self.inner.backend.send_boxed(part).await?;
+        }
+        Ok(())
     }
 }
 

@@ -40,7 +40,51 @@ const ENV_VARS: &[&str] = &[
     "HIPCHAT_QUEUE_OUTBOX",
     "HIPCHAT_RATE_LIMIT_TOKEN",
     "HIPCHAT_RATE_LIMIT_ROOM",
+    "HIPCHAT_API_VERSION",
 ];
+
+/// Which HipChat REST API the http backends speak.
+///
+/// `HIPCHAT_API_VERSION=1` (or `"api_version": 1` in a config file) selects the
+/// deprecated v1 API of old self-hosted servers: `POST /v1/rooms/message`, room
+/// notifications only, a required sender of at most 15 letters, digits, `-`, `_` or spaces.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiVersion {
+    /// API v1 (deprecated): `POST /v1/rooms/message` with a form body.
+    V1,
+    /// API v2 (the default): `POST /v2/room/{room}/notification` with JSON.
+    #[default]
+    V2,
+}
+
+impl FromStr for ApiVersion {
+    type Err = ConfigError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "1" | "v1" => Ok(ApiVersion::V1),
+            "2" | "v2" => Ok(ApiVersion::V2),
+            _ => Err(invalid("HIPCHAT_API_VERSION", value, "1 or 2")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(u64),
+            Text(String),
+        }
+        let text = match Raw::deserialize(deserializer)? {
+            Raw::Number(n) => n.to_string(),
+            Raw::Text(text) => text,
+        };
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
 
 /// Which built-in backend delivers notifications.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
@@ -150,6 +194,7 @@ pub struct Settings {
     queue_outbox: Option<PathBuf>,
     rate_limit_token: Option<Rate>,
     rate_limit_room: Option<Rate>,
+    api_version: Option<ApiVersion>,
 }
 
 /// The queued backend's settings, as given.
@@ -189,6 +234,7 @@ impl Settings {
     /// | `HIPCHAT_QUEUE_OUTBOX` | `queued`: SQLite file of the durable outbox (feature `durable`) |
     /// | `HIPCHAT_RATE_LIMIT_TOKEN` | `queued`: requests per token, `100/5m` (default) or `500/5m` |
     /// | `HIPCHAT_RATE_LIMIT_ROOM` | `queued`: notifications per room, `30/1m` (default) |
+    /// | `HIPCHAT_API_VERSION` | `2` (default) or `1`: the API of `http` and `queued` ([`ApiVersion`]) |
     ///
     /// Empty values count as unset. Unknown `HIPCHAT_*` variables are reported with a
     /// `tracing` warning (a typo should not silently drop a setting).
@@ -227,6 +273,7 @@ impl Settings {
                 }
                 "HIPCHAT_QUEUE_FULL" => settings.queue_full = Some(value.parse()?),
                 "HIPCHAT_QUEUE_OUTBOX" => settings.queue_outbox = Some(value.into()),
+                "HIPCHAT_API_VERSION" => settings.api_version = Some(value.parse()?),
                 "HIPCHAT_RATE_LIMIT_TOKEN" | "HIPCHAT_RATE_LIMIT_ROOM" => {
                     let rate = value.parse::<Rate>().map_err(|_| {
                         invalid(key, &value, "requests/period, such as 30/1m or 100/5m")
@@ -326,6 +373,17 @@ impl Settings {
     pub fn rate_limit_room(mut self, rate: Rate) -> Self {
         self.rate_limit_room = Some(rate);
         self
+    }
+
+    /// Which HipChat API the http backends speak (default v2).
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.api_version = Some(version);
+        self
+    }
+
+    /// The configured API version, or v2.
+    pub fn api_version_or_default(&self) -> ApiVersion {
+        self.api_version.unwrap_or_default()
     }
 
     pub(crate) fn queue(&self) -> QueueSettings<'_> {
@@ -557,6 +615,33 @@ mod tests {
         let settings =
             Settings::from_vars([("HIPCHAT_ROOM", ""), ("HIPCHAT_BACKEND", "")]).unwrap();
         assert_eq!(settings.default_room(), None);
+    }
+
+    #[test]
+    fn api_version_from_env_setter_and_serde() {
+        assert_eq!(Settings::new().api_version_or_default(), ApiVersion::V2);
+        for value in ["1", "v1", "V1"] {
+            let settings = Settings::from_vars([("HIPCHAT_API_VERSION", value)]).unwrap();
+            assert_eq!(settings.api_version_or_default(), ApiVersion::V1, "{value}");
+        }
+        let error = Settings::from_vars([("HIPCHAT_API_VERSION", "3")]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "HIPCHAT_API_VERSION = \"3\" is invalid: expected 1 or 2"
+        );
+        assert_eq!(
+            Settings::new()
+                .api_version(ApiVersion::V1)
+                .api_version_or_default(),
+            ApiVersion::V1
+        );
+        for json in [r#"{"api_version":1}"#, r#"{"api_version":"1"}"#] {
+            let settings: Settings = serde_json::from_str(json).unwrap();
+            assert_eq!(settings.api_version_or_default(), ApiVersion::V1, "{json}");
+        }
+        let settings: Settings = serde_json::from_str(r#"{"api_version":2}"#).unwrap();
+        assert_eq!(settings.api_version_or_default(), ApiVersion::V2);
+        assert!(serde_json::from_str::<Settings>(r#"{"api_version":7}"#).is_err());
     }
 
     #[test]

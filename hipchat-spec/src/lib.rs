@@ -16,7 +16,10 @@ mod unknown;
 
 pub use color::Color;
 pub use format::Format;
-pub use limits::{ATTACH_TO, FROM, Limit, LimitViolation, MESSAGE, ROOM};
+pub use limits::{
+    ATTACH_TO, CharsetLimit, CharsetViolation, FROM, Limit, LimitViolation, MESSAGE, ROOM,
+    SHARE_LINK_MESSAGE, USER, V1_FROM,
+};
 pub use suggest::closest;
 pub use token_name::{InvalidTokenName, check_token_name};
 pub use unknown::UnknownValue;

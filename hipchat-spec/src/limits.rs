@@ -26,6 +26,36 @@ pub const FROM: Limit = Limit {
     max: 64,
 };
 
+/// `from` in API v1 (`POST /v1/rooms/message`): required, at most 15 characters, and
+/// only letters, digits, `-`, `_` and space (spec §7). Unlike [`FROM`], a v1 server
+/// refuses the whole message when the sender breaks it.
+pub const V1_FROM: CharsetLimit = CharsetLimit {
+    limit: Limit {
+        field: "from",
+        min: 1,
+        max: 15,
+    },
+    api: "HipChat API v1",
+    allowed: "letters, digits, '-', '_' and space",
+    extra: &['-', '_', ' '],
+};
+
+/// The `message` of share_link_with_room (`POST /v2/room/{room}/share/link`, spec §9):
+/// optional, at most 1,000 characters (as send_message; unrecorded for share links).
+pub const SHARE_LINK_MESSAGE: Limit = Limit {
+    field: "message",
+    min: 0,
+    max: 1_000,
+};
+
+/// The user of private_message_user (`POST /v2/user/{user}/message`): an id, an email or
+/// an `@mention` name, never empty. Emails are at most 254 characters (RFC 5321).
+pub const USER: Limit = Limit {
+    field: "user",
+    min: 1,
+    max: 254,
+};
+
 /// A room id or name in the request path: 1 to 100 characters.
 pub const ROOM: Limit = Limit {
     field: "room",
@@ -111,6 +141,83 @@ fn preview(value: &str) -> String {
     }
 }
 
+/// A [`Limit`] whose characters are restricted too: letters and digits (any script, as
+/// `char::is_alphanumeric`) plus a few others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CharsetLimit {
+    /// The length limit; `limit.field` names the field.
+    pub limit: Limit,
+    /// Which API has the rule (`"HipChat API v1"`), for messages.
+    pub api: &'static str,
+    /// The allowed characters, in words, for messages.
+    pub allowed: &'static str,
+    /// Characters allowed besides letters and digits.
+    pub extra: &'static [char],
+}
+
+impl CharsetLimit {
+    /// Checks `value`'s length, then its characters.
+    ///
+    /// ```
+    /// use hipchat_spec::V1_FROM;
+    /// assert!(V1_FROM.check("deploy-bot_2 eu").is_ok());
+    /// assert_eq!(
+    ///     V1_FROM.check("deploy.bot").unwrap_err().to_string(),
+    ///     "from \"deploy.bot\" contains '.'; HipChat API v1 allows 1 to 15 letters, digits, '-', '_' and space"
+    /// );
+    /// ```
+    pub fn check(&self, value: &str) -> Result<(), CharsetViolation> {
+        let actual = value.chars().count();
+        let found = value
+            .chars()
+            .find(|c| !(c.is_alphanumeric() || self.extra.contains(c)));
+        let length_ok = (self.limit.min..=self.limit.max).contains(&actual);
+        if length_ok && found.is_none() {
+            return Ok(());
+        }
+        Err(CharsetViolation {
+            rule: *self,
+            value: value.to_owned(),
+            actual,
+            found: if length_ok { found } else { None },
+        })
+    }
+}
+
+/// A value outside its field's [`CharsetLimit`]: too short, too long, or with a character
+/// the field does not allow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CharsetViolation {
+    /// The rule that was broken; `rule.limit` holds field and bounds.
+    pub rule: CharsetLimit,
+    /// The value as given (a sender label, never a secret).
+    pub value: String,
+    /// The value's length in characters.
+    pub actual: usize,
+    /// The first character not allowed (`None`: the length is what is wrong).
+    pub found: Option<char>,
+}
+
+impl fmt::Display for CharsetViolation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let CharsetLimit {
+            limit: Limit { field, min, max },
+            api,
+            allowed,
+            ..
+        } = self.rule;
+        let value = &self.value;
+        match self.found {
+            Some(c) => write!(f, "{field} {value:?} contains {c:?}")?,
+            None if self.actual == 0 => write!(f, "{field} is empty")?,
+            None => write!(f, "{field} {value:?} is {} characters long", self.actual)?,
+        }
+        write!(f, "; {api} allows {min} to {max} {allowed}")
+    }
+}
+
+impl std::error::Error for CharsetViolation {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +231,29 @@ mod tests {
         assert!(FROM.check("").is_ok());
         assert!(ROOM.check(&"r".repeat(100)).is_ok());
         assert!(ROOM.check(&"r".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn v1_from_bounds_and_characters() {
+        assert!(V1_FROM.check(&"a".repeat(15)).is_ok());
+        assert!(V1_FROM.check("Équipe 1").is_ok());
+        let long = V1_FROM.check(&"a".repeat(16)).unwrap_err();
+        assert_eq!((long.actual, long.found), (16, None));
+        assert_eq!(
+            long.to_string(),
+            format!(
+                "from {:?} is 16 characters long; HipChat API v1 allows 1 to 15 letters, digits, '-', '_' and space",
+                "a".repeat(16)
+            )
+        );
+        assert_eq!(V1_FROM.check("a@b").unwrap_err().found, Some('@'));
+        assert!(
+            V1_FROM
+                .check("")
+                .unwrap_err()
+                .to_string()
+                .starts_with("from is empty")
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@ use std::fmt;
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::{Backend, Error, Message};
+use crate::{Backend, Error, Message, Target};
 
 /// Prints a readable block per message instead of sending it: the default in debug builds,
 /// so development shows exactly what would have been sent.
@@ -61,18 +61,25 @@ struct ConsoleBlock<'a>(&'a Message);
 impl fmt::Display for ConsoleBlock<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let message = self.0;
-        write!(
-            f,
-            "┌─ hipchat → {} ({}, {}",
-            message.room_or_empty(),
-            message.color,
-            message.format
-        )?;
+        match message.target() {
+            Target::User(user) => {
+                write!(f, "┌─ hipchat → user {user} (private, {}", message.format)?
+            }
+            Target::ShareLink { room, .. } => write!(f, "┌─ hipchat → {room} (share link")?,
+            Target::Room(room) => write!(
+                f,
+                "┌─ hipchat → {room} ({}, {}",
+                message.color, message.format
+            )?,
+        }
         if message.notify {
             f.write_str(", notify")?;
         }
         f.write_str(")\n")?;
         let mut details = Vec::new();
+        if let Some(link) = &message.link {
+            details.push(format!("link: {link}"));
+        }
         if let Some(from) = &message.from {
             details.push(format!("from: {from}"));
         }
@@ -131,6 +138,35 @@ mod tests {
              └─\n\
              ┌─ hipchat → 42 (yellow, html)\n\
              │ second\n\
+             └─\n"
+        );
+    }
+
+    #[tokio::test]
+    async fn shows_private_messages_and_share_links() {
+        let buffer = Shared::default();
+        let backend = ConsoleBackend::to_writer(buffer.clone());
+        backend
+            .send(&Message::new("hi").to_user("@alice").notify(true))
+            .await
+            .unwrap();
+        backend
+            .send(
+                &Message::new("the build")
+                    .room("Ops")
+                    .share_link("https://ci.example.com/1"),
+            )
+            .await
+            .unwrap();
+        let printed = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(
+            printed,
+            "┌─ hipchat → user @alice (private, html, notify)\n\
+             │ hi\n\
+             └─\n\
+             ┌─ hipchat → Ops (share link)\n\
+             │ link: https://ci.example.com/1\n\
+             │ the build\n\
              └─\n"
         );
     }

@@ -17,7 +17,7 @@ pub mod queued;
 
 pub use console::ConsoleBackend;
 pub use disabled::DisabledBackend;
-pub use http::HttpBackend;
+pub use http::{HttpBackend, HttpV1Backend};
 pub use memory::{MemoryBackend, Outbox};
 pub use queued::{FlushReport, QueueMetrics, QueuedBackend};
 
@@ -43,6 +43,16 @@ pub use queued::{FlushReport, QueueMetrics, QueuedBackend};
 pub trait Backend: Send + Sync + 'static {
     /// Delivers one message. Return [`Error::backend`] for failures of your own.
     fn send(&self, message: &Message) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// Checks rules of this backend's own, beyond HipChat's limits, before anything is
+    /// sent: the notifier calls it on every message (every part of a split one) after
+    /// [`Message::validate`] and before [`send`](Self::send), so a message that fails is
+    /// never sent, not even queued. The default accepts everything; the API v1 backend
+    /// checks the sender. A wrapping backend ([`QueuedBackend`]) asks the wrapped one.
+    fn validate(&self, message: &Message) -> Result<(), Error> {
+        let _ = message;
+        Ok(())
+    }
 
     /// Delivers one message and reports the rate-limit headers of a successful answer,
     /// so that a [`QueuedBackend`] wrapped around this one can pace itself by them.
@@ -84,6 +94,7 @@ pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// The dyn-compatible face of [`Backend`], so a notifier can hold any backend.
 pub(crate) trait DynBackend: Send + Sync + 'static {
     fn send_boxed<'a>(&'a self, message: &'a Message) -> BoxFuture<'a, Result<(), Error>>;
+    fn validate_dyn(&self, message: &Message) -> Result<(), Error>;
     fn flush_boxed(&self) -> BoxFuture<'_, FlushReport>;
     fn shutdown_boxed(&self, deadline: Duration) -> BoxFuture<'_, FlushReport>;
     fn metrics_dyn(&self) -> Option<QueueMetrics>;
@@ -92,6 +103,10 @@ pub(crate) trait DynBackend: Send + Sync + 'static {
 impl<B: Backend> DynBackend for B {
     fn send_boxed<'a>(&'a self, message: &'a Message) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(self.send(message))
+    }
+
+    fn validate_dyn(&self, message: &Message) -> Result<(), Error> {
+        self.validate(message)
     }
 
     fn flush_boxed(&self) -> BoxFuture<'_, FlushReport> {

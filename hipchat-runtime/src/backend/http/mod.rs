@@ -1,7 +1,11 @@
-//! The HipChat v2 REST API backend: `POST /v2/room/{room}/notification`.
+//! The HipChat REST API backends: v2 ([`HttpBackend`]: `POST /v2/room/{room}/notification`,
+//! private messages, share links) and the deprecated v1 ([`HttpV1Backend`]:
+//! `POST /v1/rooms/message`).
 //!
-//! `wire` builds the request (URL and JSON body); `response` turns HipChat's answers into
-//! [`Error`] variants. Nothing outside this module knows the wire format.
+//! `wire` builds v2 requests (URL and JSON body), `v1` the v1 form; `response` turns
+//! HipChat's answers into [`Error`] variants for both. The HTTP client set-up, the token
+//! lookup and the transport errors are shared here. Nothing outside this module knows the
+//! wire format.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -9,12 +13,15 @@ use std::fmt;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::ConfigError;
+use crate::settings::ApiVersion;
 use crate::settings::{Settings, token_env_var};
-use crate::{Backend, Error, Message, RateLimit};
+use crate::{Backend, Error, Message, RateLimit, Target};
 
 mod response;
+mod v1;
 mod wire;
 
+pub use v1::HttpV1Backend;
 pub use wire::encode_room;
 
 /// Sends notifications to a HipChat server (or a compatible endpoint) over HTTPS.
@@ -22,25 +29,71 @@ pub use wire::encode_room;
 /// Every request carries `Authorization: Bearer <token>` (never the `auth_token` query
 /// parameter, which ends up in server logs) and a JSON body with `message`,
 /// `message_format`, `color`, `notify` (a JSON boolean) and, when set, `from`.
+///
+/// A [`Message::to_user`] goes to `POST /v2/user/{user}/message` (`message`,
+/// `message_format`, `notify`); a [`Message::share_link`] to
+/// `POST /v2/room/{room}/share/link` (`message`, `link`).
 #[derive(Clone)]
 pub struct HttpBackend {
     client: reqwest::Client,
     api_root: String,
-    default_token: Option<SecretString>,
-    tokens: BTreeMap<String, SecretString>,
+    tokens: Tokens,
+}
+
+/// The client every http backend uses: the settings' timeout, no redirects.
+pub(crate) fn build_client(settings: &Settings) -> Result<reqwest::Client, ConfigError> {
+    reqwest::Client::builder()
+        .timeout(settings.timeout_or_default())
+        // A redirected POST becomes a GET without a body: report the 3xx instead.
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("hipchat-rs/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| ConfigError::HttpClient(Box::new(e)))
+}
+
+/// The default and named tokens, as secrets.
+#[derive(Clone)]
+pub(crate) struct Tokens {
+    default: Option<SecretString>,
+    named: BTreeMap<String, SecretString>,
+}
+
+impl Tokens {
+    fn from_settings(settings: &Settings) -> Self {
+        Self {
+            default: settings.default_token().cloned(),
+            named: settings.named_tokens().clone(),
+        }
+    }
+
+    /// The token `message` names, or the default one.
+    fn for_message(&self, message: &Message) -> Result<&SecretString, ConfigError> {
+        match &message.token {
+            None => self.default.as_ref().ok_or(ConfigError::MissingToken),
+            Some(name) => self
+                .named
+                .get(name)
+                .ok_or_else(|| ConfigError::UnknownToken {
+                    name: name.clone(),
+                    env_var: token_env_var(name),
+                }),
+        }
+    }
+}
+
+impl fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tokens")
+            .field("has_default_token", &self.default.is_some())
+            .field("named_tokens", &self.named.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 impl HttpBackend {
     /// Builds the backend from settings: server URL, tokens and timeout.
     pub fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
-        let client = reqwest::Client::builder()
-            .timeout(settings.timeout_or_default())
-            // A redirected POST becomes a GET without a body: report the 3xx instead.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("hipchat-rs/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ConfigError::HttpClient(Box::new(e)))?;
-        Ok(Self::with_client(settings, client))
+        Ok(Self::with_client(settings, build_client(settings)?))
     }
 
     /// Like [`from_settings`](Self::from_settings), with your own `reqwest::Client`: for
@@ -51,22 +104,12 @@ impl HttpBackend {
         Self {
             client,
             api_root: wire::api_root(&settings.api_url_or_default()),
-            default_token: settings.default_token().cloned(),
-            tokens: settings.named_tokens().clone(),
+            tokens: Tokens::from_settings(settings),
         }
     }
 
     fn token_for(&self, message: &Message) -> Result<&SecretString, ConfigError> {
-        match &message.token {
-            None => self.default_token.as_ref().ok_or(ConfigError::MissingToken),
-            Some(name) => self
-                .tokens
-                .get(name)
-                .ok_or_else(|| ConfigError::UnknownToken {
-                    name: name.clone(),
-                    env_var: token_env_var(name),
-                }),
-        }
+        self.tokens.for_message(message)
     }
 }
 
@@ -79,32 +122,61 @@ impl Backend for HttpBackend {
     /// success answer (a [`QueuedBackend`](crate::backend::QueuedBackend) paces by them).
     async fn send_with_limits(&self, message: &Message) -> Result<RateLimit, Error> {
         let token = self.token_for(message)?;
-        let room = message.room_or_empty();
-        let endpoint = wire::notification_url(&self.api_root, room)?;
-        let response = self
-            .client
-            .post(&endpoint)
+        let target = message.target();
+        let (endpoint, request) = match target {
+            Target::User(user) => {
+                let endpoint = wire::user_message_url(&self.api_root, user)?;
+                let body = wire::PrivateMessageBody::new(message);
+                let request = self.client.post(&endpoint).json(&body);
+                (endpoint, request)
+            }
+            Target::ShareLink { room, link } => {
+                let endpoint = wire::share_link_url(&self.api_root, room)?;
+                let body = wire::ShareLinkBody::new(message, link);
+                let request = self.client.post(&endpoint).json(&body);
+                (endpoint, request)
+            }
+            _ => {
+                let endpoint = wire::notification_url(&self.api_root, message.room_or_empty())?;
+                let body = wire::NotificationBody::new(message);
+                let request = self.client.post(&endpoint).json(&body);
+                (endpoint, request)
+            }
+        };
+        let response = request
             .bearer_auth(token.expose_secret())
-            .json(&wire::NotificationBody::new(message))
             .send()
             .await
             .map_err(|source| transport_error(&endpoint, source))?;
-        let status = response.status();
-        if status.is_success() {
-            tracing::debug!(
-                room,
-                status = status.as_u16(),
-                "hipchat notification delivered"
-            );
-            return Ok(response::rate_limit(response.headers()));
-        }
-        let headers = response.headers().clone();
-        let body = response::read_error_body(response).await;
-        Err(response::error_for_status(status, &headers, body, room))
+        finish(response, target, ApiVersion::V2).await
     }
 }
 
-fn transport_error(endpoint: &str, source: reqwest::Error) -> Error {
+/// Turns an answer into the rate-limit headers of a success or the error it means.
+pub(crate) async fn finish(
+    response: reqwest::Response,
+    target: Target<'_>,
+    api: ApiVersion,
+) -> Result<RateLimit, Error> {
+    let status = response.status();
+    if status.is_success() {
+        tracing::debug!(
+            target = ?target,
+            status = status.as_u16(),
+            "hipchat notification delivered"
+        );
+        return Ok(response::rate_limit(response.headers()));
+    }
+    let headers = response.headers().clone();
+    let body = response::read_error_body(response).await;
+    Err(response::error_for_status(
+        status, &headers, body, target, api,
+    ))
+}
+
+/// A transport failure, reported with `endpoint` (which never holds a token) and the
+/// underlying error stripped of its URL.
+pub(crate) fn transport_error(endpoint: &str, source: reqwest::Error) -> Error {
     let reason = if source.is_timeout() {
         "timed out"
     } else if source.is_connect() {
@@ -123,8 +195,7 @@ impl fmt::Debug for HttpBackend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpBackend")
             .field("api_root", &self.api_root)
-            .field("has_default_token", &self.default_token.is_some())
-            .field("named_tokens", &self.tokens.keys().collect::<Vec<_>>())
+            .field("tokens", &self.tokens)
             .finish_non_exhaustive()
     }
 }

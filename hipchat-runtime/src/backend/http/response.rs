@@ -4,25 +4,39 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
 
-use crate::Error;
 use crate::error::{ApiError, RateLimit};
+use crate::settings::ApiVersion;
+use crate::{Error, Target};
 
 /// Maps a non-success response to its variant. Branches on the status only: HipChat's
 /// messages changed over the years (`Room not found` became `Room <name> not found`).
+/// API v1 answers its rate limit with 403 (spec §7), so a v1 403 is
+/// [`Error::RateLimited`]; a 404 names the user for a private message.
 pub(crate) fn error_for_status(
     status: StatusCode,
     headers: &HeaderMap,
     body: String,
-    room: &str,
+    target: Target<'_>,
+    version: ApiVersion,
 ) -> Error {
     let api = Box::new(api_error(status, headers, body));
     match status.as_u16() {
         400 => Error::BadRequest(api),
         401 => Error::Unauthorized(api),
-        403 => Error::Forbidden(api),
-        404 => Error::RoomNotFound {
-            room: room.to_owned(),
+        403 if version == ApiVersion::V1 => Error::RateLimited {
+            reset: api.rate_limit.reset_time(),
             api,
+        },
+        403 => Error::Forbidden(api),
+        404 => match target {
+            Target::User(user) => Error::UserNotFound {
+                user: user.to_owned(),
+                api,
+            },
+            Target::Room(room) | Target::ShareLink { room, .. } => Error::RoomNotFound {
+                room: room.to_owned(),
+                api,
+            },
         },
         429 => Error::RateLimited {
             reset: api.rate_limit.reset_time(),
@@ -127,7 +141,8 @@ mod tests {
             StatusCode::BAD_GATEWAY,
             &HeaderMap::new(),
             "<html>upstream down</html>".into(),
-            "Ops",
+            Target::Room("Ops"),
+            ApiVersion::V2,
         );
         let Error::Server(api) = error else {
             panic!("expected Server, got {error:?}")
@@ -135,6 +150,30 @@ mod tests {
         assert_eq!(api.status, 502);
         assert_eq!(api.message, "Bad Gateway");
         assert_eq!(api.body, "<html>upstream down</html>");
+    }
+
+    #[test]
+    fn a_403_is_a_rate_limit_on_v1_only() {
+        let body = r#"{"error":{"code":403,"type":"Forbidden","message":"You have exceeded the rate limit."}}"#;
+        let map = |version| {
+            error_for_status(
+                StatusCode::FORBIDDEN,
+                &HeaderMap::new(),
+                body.into(),
+                Target::Room("Ops"),
+                version,
+            )
+        };
+        assert!(matches!(map(ApiVersion::V1), Error::RateLimited { .. }));
+        assert!(matches!(map(ApiVersion::V2), Error::Forbidden(_)));
+        let error = error_for_status(
+            StatusCode::NOT_FOUND,
+            &HeaderMap::new(),
+            String::new(),
+            Target::User("@alice"),
+            ApiVersion::V2,
+        );
+        assert!(matches!(error, Error::UserNotFound { ref user, .. } if user == "@alice"));
     }
 
     #[test]

@@ -48,6 +48,61 @@ pub(crate) fn notification_url(api_root: &str, room: &str) -> Result<String, Val
     ))
 }
 
+/// The endpoint of private_message_user for `user` (an id, email or `@mention` name), as
+/// one percent-encoded path segment.
+pub(crate) fn user_message_url(api_root: &str, user: &str) -> Result<String, ValidationError> {
+    if matches!(user, "." | "..") {
+        return Err(ValidationError::UnroutableRoom(user.to_owned()));
+    }
+    Ok(format!("{api_root}/v2/user/{}/message", encode_room(user)))
+}
+
+/// The endpoint of share_link_with_room for `room`.
+pub(crate) fn share_link_url(api_root: &str, room: &str) -> Result<String, ValidationError> {
+    if matches!(room, "." | "..") {
+        return Err(ValidationError::UnroutableRoom(room.to_owned()));
+    }
+    Ok(format!(
+        "{api_root}/v2/room/{}/share/link",
+        encode_room(room)
+    ))
+}
+
+/// The JSON body of private_message_user: `message`, `message_format`, `notify`.
+#[derive(Serialize)]
+pub(crate) struct PrivateMessageBody<'a> {
+    message: &'a str,
+    message_format: &'static str,
+    notify: bool,
+}
+
+impl<'a> PrivateMessageBody<'a> {
+    pub(crate) fn new(message: &'a Message) -> Self {
+        Self {
+            message: &message.body,
+            message_format: message.format.as_str(),
+            notify: message.notify,
+        }
+    }
+}
+
+/// The JSON body of share_link_with_room: `link`, and `message` when not empty.
+#[derive(Serialize)]
+pub(crate) struct ShareLinkBody<'a> {
+    #[serde(skip_serializing_if = "str::is_empty")]
+    message: &'a str,
+    link: &'a str,
+}
+
+impl<'a> ShareLinkBody<'a> {
+    pub(crate) fn new(message: &'a Message, link: &'a str) -> Self {
+        Self {
+            message: &message.body,
+            link,
+        }
+    }
+}
+
 /// The JSON body of send_room_notification. `message`, `message_format`, `color` and
 /// `notify` are always sent; `from` only when set.
 #[derive(Serialize)]

@@ -308,6 +308,11 @@ impl<B: Backend> Backend for QueuedBackend<B> {
         self.shared.enqueue(message).await
     }
 
+    /// The wrapped backend's rules, checked before the message is accepted.
+    fn validate(&self, message: &Message) -> Result<(), Error> {
+        self.shared.backend.validate(message)
+    }
+
     /// A queued backend delivers later: nothing to report at acceptance.
     async fn send_with_limits(&self, message: &Message) -> Result<RateLimit, Error> {
         self.send(message).await.map(|()| RateLimit::default())

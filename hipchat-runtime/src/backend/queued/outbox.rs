@@ -33,7 +33,9 @@ const SCHEMA: &str = "
         format TEXT NOT NULL,
         notify INTEGER NOT NULL,
         sender TEXT,
-        token TEXT
+        token TEXT,
+        recipient_user TEXT,
+        link TEXT
     );";
 
 impl Outbox {
@@ -47,10 +49,22 @@ impl Outbox {
         let conn = Connection::open(path).map_err(|e| fail("cannot open", e))?;
         conn.execute_batch(SCHEMA)
             .map_err(|e| fail("not a hipchat outbox, or cannot be written", e))?;
+        // Files written before private messages and share links lack their columns.
+        if conn
+            .prepare("SELECT recipient_user, link FROM hipchat_outbox LIMIT 0")
+            .is_err()
+        {
+            conn.execute_batch(
+                "ALTER TABLE hipchat_outbox ADD COLUMN recipient_user TEXT;
+                 ALTER TABLE hipchat_outbox ADD COLUMN link TEXT;",
+            )
+            .map_err(|e| fail("cannot upgrade", e))?;
+        }
         let rows = {
             let mut query = conn
                 .prepare(
-                    "SELECT seq, room, body, color, format, notify, sender, token
+                    "SELECT seq, room, body, color, format, notify, sender, token,
+                            recipient_user, link
                      FROM hipchat_outbox ORDER BY seq",
                 )
                 .map_err(|e| fail("cannot read", e))?;
@@ -64,6 +78,12 @@ impl Outbox {
                         .notify(row.get::<_, bool>(5)?);
                     message.from = row.get(6)?;
                     message.token = row.get(7)?;
+                    message.user = row.get(8)?;
+                    message.link = row.get(9)?;
+                    if message.user.is_some() {
+                        // Written as "" (the column is NOT NULL): a user message has none.
+                        message.room = None;
+                    }
                     Ok((row.get::<_, i64>(0)? as u64, message))
                 })
                 .and_then(Iterator::collect::<Result<Vec<_>, _>>)
@@ -82,8 +102,9 @@ impl Outbox {
     pub fn insert(&self, message: &Message) -> Result<u64, Error> {
         let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         conn.prepare_cached(
-            "INSERT INTO hipchat_outbox (room, body, color, format, notify, sender, token)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO hipchat_outbox
+                (room, body, color, format, notify, sender, token, recipient_user, link)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )
         .and_then(|mut insert| {
             insert.execute(params![
@@ -94,6 +115,8 @@ impl Outbox {
                 message.notify,
                 message.from,
                 message.token,
+                message.user,
+                message.link,
             ])
         })
         .map(|_| conn.last_insert_rowid() as u64)
@@ -131,6 +154,16 @@ mod tests {
         let mut b = Message::new("b").room("Dev").format(Format::Text);
         b.from = Some("ci".into());
         b.token = Some("deploys".into());
+        let user = Message::new("u").to_user("@alice");
+        let link = Message::new("l")
+            .room("Ops")
+            .share_link("https://example.com/");
+        let seq_user = outbox.insert(&user).unwrap();
+        let seq_link = outbox.insert(&link).unwrap();
+        let (_, rows) = Outbox::open(&path).unwrap();
+        assert_eq!(rows, vec![(seq_user, user), (seq_link, link)]);
+        outbox.remove(seq_user);
+        outbox.remove(seq_link);
         let seq_a = outbox.insert(&a).unwrap();
         let seq_b = outbox.insert(&b).unwrap();
         assert!(seq_b > seq_a);
