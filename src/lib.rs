@@ -26,9 +26,9 @@
 pub use hipchat_macros::hipchat;
 #[doc(inline)]
 pub use hipchat_runtime::{
-    ApiError, ApiVersion, Backend, BackendKind, Color, ConfigError, Delivery, Error, Format,
+    ApiError, ApiVersion, Backend, BackendKind, Card, Color, ConfigError, Delivery, Error, Format,
     LongMessage, Message, Notification, Notifier, Notify, RateLimit, Settings, Target, Url,
-    ValidationError, backend, default_notifier, error, filters, long_message, set_default,
+    ValidationError, backend, card, default_notifier, error, filters, long_message, set_default,
     settings,
 };
 

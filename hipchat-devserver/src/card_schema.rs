@@ -49,7 +49,10 @@ fn fail(path: &str, reason: impl Into<String>) -> Result<(), Violation> {
     })
 }
 
-fn check(value: &Value, schema: &Value, path: &str) -> Result<(), Violation> {
+/// Checks `value` against `schema`, any schema in the dialect described above (the
+/// server echo, or a copy of it loaded from a fixture), reporting paths under `path`.
+/// [`validate`] is `check(card, schema(), "")`.
+pub fn check(value: &Value, schema: &Value, path: &str) -> Result<(), Violation> {
     let Some(schema) = schema.as_object() else {
         return Ok(());
     };

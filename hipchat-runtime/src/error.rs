@@ -221,6 +221,25 @@ pub enum ValidationError {
     #[error(transparent)]
     Limit(#[from] LimitViolation),
 
+    /// A part of a card outside its limit. `field` is the part's path
+    /// (`card.title`, `card.attributes[2].label`); `violation` holds the limit and the
+    /// value's length and start.
+    #[error("{}", .violation.display_as(.field))]
+    Card {
+        /// The part's path in the card.
+        field: String,
+        /// The limit broken, the value's length and its start.
+        violation: LimitViolation,
+    },
+
+    /// A card or `attach_to` on a message that cannot carry it: a private message, a
+    /// shared link, or the HipChat API v1.
+    #[error("{what} can only be sent with a room notification (API v2)")]
+    NotApplicable {
+        /// What was given (`"a card"`, `"attach_to"`).
+        what: &'static str,
+    },
+
     /// A room name that cannot be one URL path segment (`.` and `..` are rewritten by
     /// every HTTP stack, so the request would go to another endpoint).
     #[error("room {0:?} cannot be sent: `.` and `..` are not valid room names")]
@@ -268,6 +287,16 @@ pub enum ValidationError {
         /// Why it was refused.
         reason: String,
     },
+}
+
+impl ValidationError {
+    /// A card part at `field` outside its limit.
+    pub fn card(field: impl Into<String>, violation: LimitViolation) -> Self {
+        ValidationError::Card {
+            field: field.into(),
+            violation,
+        }
+    }
 }
 
 /// What HipChat answered to a failed request.

@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod backend;
+pub mod card;
 mod default_notifier;
 pub mod error;
 #[allow(missing_docs)] // `filter_fn` generates builder types and methods without docs.
@@ -27,6 +28,7 @@ pub mod settings;
 pub mod __private;
 
 pub use backend::Backend;
+pub use card::Card;
 pub use default_notifier::{default_notifier, set_default};
 pub use error::{ApiError, ConfigError, Error, RateLimit, ValidationError};
 pub use hipchat_spec::{Color, Format};

@@ -1,6 +1,8 @@
 //! What rendering produces and backends deliver.
 
-use hipchat_spec::{FROM, Limit, MESSAGE, ROOM, SHARE_LINK_MESSAGE, USER};
+use hipchat_spec::{ATTACH_TO, FROM, Limit, MESSAGE, ROOM, SHARE_LINK_MESSAGE, USER};
+
+use crate::card::Card;
 
 use crate::error::ValidationError;
 use crate::long_message::{self, LongMessage};
@@ -45,6 +47,12 @@ pub struct Message {
     pub user: Option<String>,
     /// `Some`: share this link with the room (the body is the link's comment).
     pub link: Option<String>,
+    /// `Some`: the id of a message in the same room to show this one under (at most 36
+    /// characters). Room notifications only.
+    pub attach_to: Option<String>,
+    /// `Some`: a card, shown by clients that support cards; [`body`](Self::body) stays
+    /// required as the fallback for the others. Room notifications only.
+    pub card: Option<Card>,
 }
 
 /// Where a message goes and how, for backends: [`Message::target`].
@@ -78,7 +86,23 @@ impl Message {
             long_message: LongMessage::Error,
             user: None,
             link: None,
+            attach_to: None,
+            card: None,
         }
+    }
+
+    /// Shows this notification under the message with this id (same room; at most 36
+    /// characters).
+    pub fn attach_to(mut self, id: impl Into<String>) -> Self {
+        self.attach_to = Some(id.into());
+        self
+    }
+
+    /// Attaches a card. The body is still sent, as the fallback for clients without
+    /// cards, and [`format`](Self::format) governs only the body.
+    pub fn card(mut self, card: Card) -> Self {
+        self.card = Some(card);
+        self
     }
 
     /// A private message to `user`: a user id, an email or an `@mention` name. Sent with
@@ -127,7 +151,8 @@ impl Message {
     /// Applies the [`long_message`](Self::long_message) policy: the message itself when the
     /// body fits or the policy is [`LongMessage::Error`], a truncated copy, or the parts
     /// to send in order. A share link is split into the link with the first part, then
-    /// room notifications (same room, color, sender) with the rest.
+    /// room notifications (same room, color, sender) with the rest. A card goes with the
+    /// first part only; every part keeps `attach_to`.
     ///
     /// ```
     /// use hipchat_runtime::{LongMessage, Message};
@@ -153,6 +178,7 @@ impl Message {
                     .map(|(i, body)| Message {
                         body,
                         link: if i == 0 { self.link.clone() } else { None },
+                        card: if i == 0 { self.card.clone() } else { None },
                         ..self.clone()
                     })
                     .collect()
@@ -199,11 +225,26 @@ impl Message {
     /// Checks every rule HipChat enforces on this kind of message. A room notification: a
     /// room is present and 1–100 characters, the body 1–10,000, the sender at most 64. A
     /// private message: the user 1–254 characters, the body 1–10,000. A shared link: a
-    /// room, an absolute URL, the body at most 1,000. The
+    /// room, an absolute URL, the body at most 1,000. `attach_to` at most 36 characters
+    /// and every limit of a card ([`Card::validate`]), both on room notifications only. The
     /// [`long_message`](Self::long_message) policy is not applied here
     /// ([`into_parts`](Self::into_parts) does, before the notifier validates each part).
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.body_limit().check(&self.body)?;
+        if let Some(attach_to) = &self.attach_to {
+            ATTACH_TO.check(attach_to)?;
+        }
+        if let Some(card) = &self.card {
+            card.validate()?;
+        }
+        if self.user.is_some() || self.link.is_some() {
+            if self.card.is_some() {
+                return Err(ValidationError::NotApplicable { what: "a card" });
+            }
+            if self.attach_to.is_some() {
+                return Err(ValidationError::NotApplicable { what: "attach_to" });
+            }
+        }
         if let Some(user) = &self.user {
             if self.link.is_some() {
                 return Err(ValidationError::ShareLinkToUser);
@@ -288,5 +329,51 @@ mod tests {
             ..valid()
         };
         assert_eq!(no_room.validate(), Err(ValidationError::MissingRoom));
+    }
+
+    #[test]
+    fn attach_to_is_checked_against_its_limit() {
+        assert_eq!(valid().attach_to("").validate(), Ok(()));
+        assert_eq!(valid().attach_to("a".repeat(35)).validate(), Ok(()));
+        assert_eq!(valid().attach_to("é".repeat(36)).validate(), Ok(()));
+        let error = valid().attach_to("a".repeat(37)).validate().unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "attach_to is 37 characters long; HipChat allows at most 36"
+        );
+        assert!(matches!(error, ValidationError::Limit(v) if v.limit == ATTACH_TO));
+        assert_eq!(
+            Message::new("x").to_user("@al").attach_to("m").validate(),
+            Err(ValidationError::NotApplicable { what: "attach_to" })
+        );
+    }
+
+    #[test]
+    fn a_card_is_validated_with_the_message_and_goes_with_the_first_part() {
+        let card = Card::application("id", "title");
+        assert_eq!(valid().card(card.clone()).validate(), Ok(()));
+        let bad = valid().card(Card::application("id", ""));
+        assert!(matches!(
+            bad.validate(),
+            Err(ValidationError::Card { field, .. }) if field == "card.title"
+        ));
+        assert_eq!(
+            Message::new("x")
+                .room("Ops")
+                .share_link("https://e.com/")
+                .card(card.clone())
+                .validate(),
+            Err(ValidationError::NotApplicable { what: "a card" })
+        );
+        let parts = Message::new("x".repeat(15_000))
+            .room("Ops")
+            .attach_to("m1")
+            .card(card.clone())
+            .long_message(LongMessage::Split)
+            .into_parts();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].card.as_ref(), Some(&card));
+        assert_eq!(parts[1].card, None);
+        assert!(parts.iter().all(|p| p.attach_to.as_deref() == Some("m1")));
     }
 }

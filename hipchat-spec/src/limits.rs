@@ -12,29 +12,49 @@ pub struct Limit {
     pub max: usize,
 }
 
+/// What a [`Limit`] counted when it was broken: characters ([`Limit::check`]) or items
+/// ([`Limit::check_count`], for `card.attributes`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Unit {
+    /// Characters (Unicode scalar values) of a string.
+    #[default]
+    Characters,
+    /// Items of a list.
+    Items,
+}
+
+impl Unit {
+    fn plural(self) -> &'static str {
+        match self {
+            Unit::Characters => "characters",
+            Unit::Items => "items",
+        }
+    }
+
+    fn singular(self) -> &'static str {
+        match self {
+            Unit::Characters => "character",
+            Unit::Items => "item",
+        }
+    }
+}
+
+/// A string limit of `field`, `min` to `max` characters.
+const fn chars(field: &'static str, min: usize, max: usize) -> Limit {
+    Limit { field, min, max }
+}
+
 /// `message`: 1 to 10,000 characters.
-pub const MESSAGE: Limit = Limit {
-    field: "message",
-    min: 1,
-    max: 10_000,
-};
+pub const MESSAGE: Limit = chars("message", 1, 10_000);
 
 /// `from`, the label shown beside the sender in API v2: at most 64 characters.
-pub const FROM: Limit = Limit {
-    field: "from",
-    min: 0,
-    max: 64,
-};
+pub const FROM: Limit = chars("from", 0, 64);
 
 /// `from` in API v1 (`POST /v1/rooms/message`): required, at most 15 characters, and
 /// only letters, digits, `-`, `_` and space (spec §7). Unlike [`FROM`], a v1 server
 /// refuses the whole message when the sender breaks it.
 pub const V1_FROM: CharsetLimit = CharsetLimit {
-    limit: Limit {
-        field: "from",
-        min: 1,
-        max: 15,
-    },
+    limit: chars("from", 1, 15),
     api: "HipChat API v1",
     allowed: "letters, digits, '-', '_' and space",
     extra: &['-', '_', ' '],
@@ -42,35 +62,80 @@ pub const V1_FROM: CharsetLimit = CharsetLimit {
 
 /// The `message` of share_link_with_room (`POST /v2/room/{room}/share/link`, spec §9):
 /// optional, at most 1,000 characters (as send_message; unrecorded for share links).
-pub const SHARE_LINK_MESSAGE: Limit = Limit {
-    field: "message",
-    min: 0,
-    max: 1_000,
-};
+pub const SHARE_LINK_MESSAGE: Limit = chars("message", 0, 1_000);
 
 /// The user of private_message_user (`POST /v2/user/{user}/message`): an id, an email or
 /// an `@mention` name, never empty. Emails are at most 254 characters (RFC 5321).
-pub const USER: Limit = Limit {
-    field: "user",
-    min: 1,
-    max: 254,
-};
+pub const USER: Limit = chars("user", 1, 254);
 
 /// A room id or name in the request path: 1 to 100 characters.
-pub const ROOM: Limit = Limit {
-    field: "room",
-    min: 1,
-    max: 100,
-};
+pub const ROOM: Limit = chars("room", 1, 100);
 
 /// `attach_to`, the id of a message to show this one under: at most 36 characters.
-pub const ATTACH_TO: Limit = Limit {
-    field: "attach_to",
-    min: 0,
-    max: 36,
-};
+pub const ATTACH_TO: Limit = chars("attach_to", 0, 36);
+
+/// No upper bound: the schema gives none.
+const UNBOUNDED: usize = usize::MAX;
+
+/// `card.id` (spec §6): at least 1 character; lets HipChat spot repeats of one card.
+pub const CARD_ID: Limit = chars("card.id", 1, UNBOUNDED);
+
+/// `card.title`: 1 to 500 characters.
+pub const CARD_TITLE: Limit = chars("card.title", 1, 500);
+
+/// `card.description` given as a string: 0 to 500 characters.
+pub const CARD_DESCRIPTION: Limit = chars("card.description", 0, 500);
+
+/// `card.description.value`, the description given as `{value, format}`: 1 to 1,000
+/// characters.
+pub const CARD_DESCRIPTION_VALUE: Limit = chars("card.description.value", 1, 1_000);
+
+/// `card.url`, opened on click: at least 1 character.
+pub const CARD_URL: Limit = chars("card.url", 1, UNBOUNDED);
+
+/// `url` and `url@2x` of an icon (`card.icon`, `card.activity.icon`,
+/// `card.attributes[].value.icon`): at least 1 character each.
+pub const CARD_ICON_URL: Limit = chars("card.icon.url", 1, UNBOUNDED);
+
+/// `card.thumbnail.url` and `card.thumbnail.url@2x`: 1 to 250 characters.
+pub const CARD_THUMBNAIL_URL: Limit = chars("card.thumbnail.url", 1, 250);
+
+/// `card.activity.html`: at least 1 character.
+pub const CARD_ACTIVITY_HTML: Limit = chars("card.activity.html", 1, UNBOUNDED);
+
+/// `card.attributes`, when given: 1 to 10 attributes (a count of items: check it with
+/// [`Limit::check_count`]).
+pub const CARD_ATTRIBUTES: Limit = chars("card.attributes", 1, 10);
+
+/// `card.attributes[].label`, when given: 1 to 50 characters.
+pub const CARD_ATTRIBUTE_LABEL: Limit = chars("card.attributes[].label", 1, 50);
+
+/// `card.attributes[].value.label`: at least 1 character.
+pub const CARD_ATTRIBUTE_VALUE_LABEL: Limit = chars("card.attributes[].value.label", 1, UNBOUNDED);
+
+/// `card.attributes[].value.url`, when given: at least 1 character.
+pub const CARD_ATTRIBUTE_VALUE_URL: Limit = chars("card.attributes[].value.url", 1, UNBOUNDED);
 
 impl Limit {
+    /// Checks a list of `count` items against this limit (`card.attributes`).
+    ///
+    /// ```
+    /// let error = hipchat_spec::CARD_ATTRIBUTES.check_count(11).unwrap_err();
+    /// assert_eq!(error.to_string(), "card.attributes has 11 items; HipChat allows at most 10");
+    /// ```
+    pub fn check_count(&self, count: usize) -> Result<(), LimitViolation> {
+        if (self.min..=self.max).contains(&count) {
+            Ok(())
+        } else {
+            Err(LimitViolation {
+                limit: *self,
+                actual: count,
+                preview: format!("{count} items"),
+                unit: Unit::Items,
+            })
+        }
+    }
+
     /// Checks `value` against this limit.
     ///
     /// ```
@@ -86,6 +151,7 @@ impl Limit {
                 limit: *self,
                 actual,
                 preview: preview(value),
+                unit: Unit::Characters,
             })
         }
     }
@@ -100,33 +166,61 @@ pub struct LimitViolation {
     pub actual: usize,
     /// The start of the value, enough to recognise it in a log.
     pub preview: String,
+    /// What [`actual`](Self::actual) counts.
+    pub unit: Unit,
+}
+
+impl LimitViolation {
+    /// The message of this violation naming `field` instead of `limit.field`: the path of
+    /// one value where the limit covers several (`card.attributes[2].label`).
+    ///
+    /// ```
+    /// let violation = hipchat_spec::CARD_ATTRIBUTE_LABEL.check(&"x".repeat(51)).unwrap_err();
+    /// assert_eq!(
+    ///     violation.display_as("card.attributes[2].label").to_string(),
+    ///     "card.attributes[2].label is 51 characters long; HipChat allows at most 50"
+    /// );
+    /// ```
+    pub fn display_as<'a>(&'a self, field: &'a str) -> impl fmt::Display + 'a {
+        DisplayAs {
+            violation: self,
+            field,
+        }
+    }
+}
+
+struct DisplayAs<'a> {
+    violation: &'a LimitViolation,
+    field: &'a str,
+}
+
+impl fmt::Display for DisplayAs<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Limit { min, max, .. } = self.violation.limit;
+        let unit = self.violation.unit;
+        let (field, actual) = (self.field, self.violation.actual);
+        let units = unit.plural();
+        let long = match unit {
+            Unit::Characters => format!("is {actual} {units} long"),
+            Unit::Items => format!("has {actual} {units}"),
+        };
+        if actual == 0 {
+            write!(
+                f,
+                "{field} is empty; HipChat requires at least {min} {}",
+                if min > 1 { units } else { unit.singular() }
+            )
+        } else if actual < min {
+            write!(f, "{field} {long}; HipChat requires at least {min}")
+        } else {
+            write!(f, "{field} {long}; HipChat allows at most {max}")
+        }
+    }
 }
 
 impl fmt::Display for LimitViolation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Limit { field, min, max } = self.limit;
-        if self.actual == 0 {
-            write!(
-                f,
-                "{field} is empty; HipChat requires at least {min} character"
-            )?;
-            if min > 1 {
-                f.write_str("s")?;
-            }
-            Ok(())
-        } else if self.actual < min {
-            write!(
-                f,
-                "{field} is {} characters long; HipChat requires at least {min}",
-                self.actual
-            )
-        } else {
-            write!(
-                f,
-                "{field} is {} characters long; HipChat allows at most {max}",
-                self.actual
-            )
-        }
+        fmt::Display::fmt(&self.display_as(self.limit.field), f)
     }
 }
 
@@ -253,6 +347,47 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .starts_with("from is empty")
+        );
+    }
+
+    #[test]
+    fn card_limits_at_below_and_above_their_bounds() {
+        let cases = [
+            (CARD_TITLE, 1, 500),
+            (CARD_DESCRIPTION, 0, 500),
+            (CARD_DESCRIPTION_VALUE, 1, 1_000),
+            (CARD_THUMBNAIL_URL, 1, 250),
+            (CARD_ATTRIBUTE_LABEL, 1, 50),
+            (CARD_ID, 1, UNBOUNDED),
+            (CARD_URL, 1, UNBOUNDED),
+            (CARD_ICON_URL, 1, UNBOUNDED),
+            (CARD_ACTIVITY_HTML, 1, UNBOUNDED),
+            (CARD_ATTRIBUTE_VALUE_LABEL, 1, UNBOUNDED),
+            (CARD_ATTRIBUTE_VALUE_URL, 1, UNBOUNDED),
+        ];
+        for (limit, min, max) in cases {
+            assert_eq!((limit.min, limit.max), (min, max), "{}", limit.field);
+            assert!(limit.check(&"é".repeat(min)).is_ok(), "{}", limit.field);
+            if min > 0 {
+                let below = limit.check(&"é".repeat(min - 1)).unwrap_err();
+                assert_eq!(below.actual, min - 1);
+            }
+            if max != UNBOUNDED {
+                assert!(limit.check(&"é".repeat(max)).is_ok(), "{}", limit.field);
+                let above = limit.check(&"é".repeat(max + 1)).unwrap_err();
+                assert_eq!(above.actual, max + 1);
+            }
+        }
+        assert!(CARD_ATTRIBUTES.check_count(1).is_ok());
+        assert!(CARD_ATTRIBUTES.check_count(10).is_ok());
+        assert_eq!(
+            CARD_ATTRIBUTES.check_count(0).unwrap_err().to_string(),
+            "card.attributes is empty; HipChat requires at least 1 item"
+        );
+        assert_eq!(CARD_ATTRIBUTES.check_count(11).unwrap_err().actual, 11);
+        assert_eq!(
+            CARD_TITLE.check("").unwrap_err().to_string(),
+            "card.title is empty; HipChat requires at least 1 character"
         );
     }
 

@@ -86,6 +86,15 @@ impl fmt::Display for ConsoleBlock<'_> {
         if let Some(token) = &message.token {
             details.push(format!("token: {token}"));
         }
+        if let Some(attach_to) = &message.attach_to {
+            details.push(format!("attach to: {attach_to}"));
+        }
+        if let Some(card) = &message.card {
+            details.push(format!(
+                "card: {} {:?} (id {})",
+                card.style, card.title, card.id
+            ));
+        }
         if !details.is_empty() {
             writeln!(f, "│ {}", details.join(" · "))?;
         }

@@ -72,13 +72,19 @@ impl HttpV1Backend {
     }
 }
 
-/// The v1 rules on a message, beyond HipChat's v2 limits: a room notification, a sender,
-/// and that sender within [`V1_FROM`].
+/// The v1 rules on a message, beyond HipChat's v2 limits: a room notification without a
+/// card or `attach_to`, a sender, and that sender within [`V1_FROM`].
 fn check(message: &Message) -> Result<(), ValidationError> {
     match message.target() {
         Target::Room(_) => {}
         Target::User(_) => return Err(unsupported("private messages")),
         Target::ShareLink { .. } => return Err(unsupported("share links")),
+    }
+    if message.card.is_some() {
+        return Err(unsupported("cards"));
+    }
+    if message.attach_to.is_some() {
+        return Err(unsupported("attach_to"));
     }
     let from = message
         .from

@@ -5,6 +5,7 @@ use serde::Serialize;
 use url::Url;
 
 use crate::Message;
+use crate::card::Card;
 use crate::error::ValidationError;
 
 /// Bytes left bare in a room path segment: `A–Z a–z 0–9 - . _ ~` (RFC 3986 unreserved).
@@ -104,7 +105,7 @@ impl<'a> ShareLinkBody<'a> {
 }
 
 /// The JSON body of send_room_notification. `message`, `message_format`, `color` and
-/// `notify` are always sent; `from` only when set.
+/// `notify` are always sent; `from`, `attach_to` and `card` only when set.
 #[derive(Serialize)]
 pub(crate) struct NotificationBody<'a> {
     message: &'a str,
@@ -113,6 +114,10 @@ pub(crate) struct NotificationBody<'a> {
     notify: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     from: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attach_to: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card: Option<&'a Card>,
 }
 
 impl<'a> NotificationBody<'a> {
@@ -123,6 +128,8 @@ impl<'a> NotificationBody<'a> {
             color: message.color.as_str(),
             notify: message.notify,
             from: message.from.as_deref(),
+            attach_to: message.attach_to.as_deref(),
+            card: message.card.as_ref(),
         }
     }
 }
@@ -189,7 +196,16 @@ mod tests {
             json,
             serde_json::json!({"message": "hi", "message_format": "text", "color": "green", "notify": true})
         );
-        let json = serde_json::to_value(NotificationBody::new(&message.from("ci"))).unwrap();
+        let json =
+            serde_json::to_value(NotificationBody::new(&message.clone().from("ci"))).unwrap();
         assert_eq!(json["from"], "ci");
+        let card = Card::link("l", "Link");
+        let json = serde_json::to_value(NotificationBody::new(
+            &message.attach_to("m-1").card(card.clone()),
+        ))
+        .unwrap();
+        assert_eq!(json["attach_to"], "m-1");
+        assert_eq!(json["card"], serde_json::to_value(&card).unwrap());
+        assert_eq!(json["message"], "hi");
     }
 }

@@ -35,7 +35,9 @@ const SCHEMA: &str = "
         sender TEXT,
         token TEXT,
         recipient_user TEXT,
-        link TEXT
+        link TEXT,
+        attach_to TEXT,
+        card TEXT
     );";
 
 impl Outbox {
@@ -60,11 +62,22 @@ impl Outbox {
             )
             .map_err(|e| fail("cannot upgrade", e))?;
         }
+        // Files written before attach_to and cards lack their columns.
+        if conn
+            .prepare("SELECT attach_to, card FROM hipchat_outbox LIMIT 0")
+            .is_err()
+        {
+            conn.execute_batch(
+                "ALTER TABLE hipchat_outbox ADD COLUMN attach_to TEXT;
+                 ALTER TABLE hipchat_outbox ADD COLUMN card TEXT;",
+            )
+            .map_err(|e| fail("cannot upgrade", e))?;
+        }
         let rows = {
             let mut query = conn
                 .prepare(
                     "SELECT seq, room, body, color, format, notify, sender, token,
-                            recipient_user, link
+                            recipient_user, link, attach_to, card
                      FROM hipchat_outbox ORDER BY seq",
                 )
                 .map_err(|e| fail("cannot read", e))?;
@@ -80,6 +93,12 @@ impl Outbox {
                     message.token = row.get(7)?;
                     message.user = row.get(8)?;
                     message.link = row.get(9)?;
+                    message.attach_to = row.get(10)?;
+                    // Written by `insert` from a `Card`, so it reads back; a row that
+                    // does not is delivered without its card rather than never.
+                    message.card = row
+                        .get::<_, Option<String>>(11)?
+                        .and_then(|json| serde_json::from_str(&json).ok());
                     if message.user.is_some() {
                         // Written as "" (the column is NOT NULL): a user message has none.
                         message.room = None;
@@ -100,11 +119,21 @@ impl Outbox {
 
     /// Writes one notification; its row id orders it.
     pub fn insert(&self, message: &Message) -> Result<u64, Error> {
+        let card = message
+            .card
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| Error::Outbox {
+                path: self.path.clone(),
+                reason: format!("cannot write the card: {e}"),
+            })?;
         let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         conn.prepare_cached(
             "INSERT INTO hipchat_outbox
-                (room, body, color, format, notify, sender, token, recipient_user, link)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                (room, body, color, format, notify, sender, token, recipient_user, link,
+                 attach_to, card)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )
         .and_then(|mut insert| {
             insert.execute(params![
@@ -117,6 +146,8 @@ impl Outbox {
                 message.token,
                 message.user,
                 message.link,
+                message.attach_to,
+                card,
             ])
         })
         .map(|_| conn.last_insert_rowid() as u64)
@@ -158,6 +189,11 @@ mod tests {
         let link = Message::new("l")
             .room("Ops")
             .share_link("https://example.com/");
+        let a =
+            a.attach_to("m-1")
+                .card(crate::Card::application("c", "Card").attribute(
+                    crate::card::Attribute::new("v").style(crate::card::Lozenge::Moved),
+                ));
         let seq_user = outbox.insert(&user).unwrap();
         let seq_link = outbox.insert(&link).unwrap();
         let (_, rows) = Outbox::open(&path).unwrap();
