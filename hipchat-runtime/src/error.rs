@@ -139,6 +139,21 @@ impl Error {
             _ => None,
         }
     }
+
+    /// The server's answer, mutably (to redact what a server echoed back).
+    pub(crate) fn api_mut(&mut self) -> Option<&mut ApiError> {
+        match self {
+            Error::BadRequest(api)
+            | Error::Unauthorized(api)
+            | Error::Forbidden(api)
+            | Error::Server(api)
+            | Error::UnexpectedStatus(api)
+            | Error::RoomNotFound { api, .. }
+            | Error::UserNotFound { api, .. }
+            | Error::RateLimited { api, .. } => Some(api),
+            _ => None,
+        }
+    }
 }
 
 struct RetryHint(Option<SystemTime>);

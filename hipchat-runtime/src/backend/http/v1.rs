@@ -154,16 +154,8 @@ fn redact(mut error: Error, token: &SecretString) -> Error {
     if secret.is_empty() {
         return error;
     }
-    let api = match &mut error {
-        Error::BadRequest(api)
-        | Error::Unauthorized(api)
-        | Error::Forbidden(api)
-        | Error::Server(api)
-        | Error::UnexpectedStatus(api)
-        | Error::RoomNotFound { api, .. }
-        | Error::UserNotFound { api, .. }
-        | Error::RateLimited { api, .. } => api,
-        _ => return error,
+    let Some(api) = error.api_mut() else {
+        return error;
     };
     api.body = api.body.replace(secret, REDACTED);
     api.message = api.message.replace(secret, REDACTED);
