@@ -119,17 +119,22 @@ async fn thirty_percent_server_errors() {
     );
 }
 
+/// The server limits of both 429 tests: flood control at 4 per room and second.
+fn four_per_room_per_second() -> RateLimitConfig {
+    RateLimitConfig {
+        flood_limit: 4,
+        flood_window_secs: 1,
+        token_limit: 1_000_000,
+        ..RateLimitConfig::default()
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn storms_of_429_wait_for_the_reset() {
     // The server allows 4 per room and second; the client is told 1000 per minute and
     // must not learn from headers: every fifth request meets a 429 and waits for its reset.
     let server = DevServer::builder()
-        .rate_limits(RateLimitConfig {
-            flood_limit: 4,
-            flood_window_secs: 1,
-            token_limit: 1_000_000,
-            ..RateLimitConfig::default()
-        })
+        .rate_limits(four_per_room_per_second())
         .start()
         .await
         .unwrap();
@@ -148,12 +153,7 @@ async fn learning_from_headers_avoids_429_in_the_steady_state() {
     // The same server limits, but the client learns: a room's 4 go at once, then it waits
     // for the announced reset; no 429 at all.
     let server = DevServer::builder()
-        .rate_limits(RateLimitConfig {
-            flood_limit: 4,
-            flood_window_secs: 1,
-            token_limit: 1_000_000,
-            ..RateLimitConfig::default()
-        })
+        .rate_limits(four_per_room_per_second())
         .start()
         .await
         .unwrap();
