@@ -1,22 +1,26 @@
 //! Parsing `#[hipchat(...)]` on the struct and `#[hipchat(room)]`-style field attributes.
 //! Syntax only: values are checked in `validate.rs`.
 
+pub(crate) mod card;
+
 use hipchat_spec::closest;
 use proc_macro2::{Span, TokenStream};
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
 use syn::spanned::Spanned;
-use syn::{Expr, ExprLit, Fields, Ident, Lit, LitBool, LitStr};
+use syn::{Expr, ExprLit, Fields, Ident, Lit, LitBool, LitInt, LitStr};
 
 use crate::errors::Errors;
 
+pub(crate) use card::CardArgs;
+
 /// The keys of the struct attribute.
 const KEYS: &[&str] = &[
-    "template", "message", "room", "color", "from", "notify", "format", "token", "crate",
+    "template", "message", "room", "color", "from", "notify", "format", "token", "card", "crate",
 ];
 
 /// The roles a field can take.
-const FIELD_ROLES: &[&str] = &["room", "color", "from"];
+const FIELD_ROLES: &[&str] = &["room", "color", "from", "card_id", "attach_to"];
 
 /// The struct attribute as written.
 #[derive(Default)]
@@ -31,6 +35,7 @@ pub(crate) struct Args {
     pub(crate) format: Option<LitStr>,
     pub(crate) token: Option<LitStr>,
     pub(crate) krate: Option<LitStr>,
+    pub(crate) card: Option<CardArgs>,
     /// Whether the attribute parsed without any error; if not, a missing `template` may
     /// only be a consequence (a typo in `message`, a missing comma) and is not reported.
     pub(crate) complete: bool,
@@ -52,11 +57,12 @@ pub(crate) fn parse_args(args: TokenStream, errors: &mut Errors) -> Args {
 
 fn parse_key(meta: &ParseNestedMeta<'_>, args: &mut Args, errors: &mut Errors) {
     let path = &meta.path;
-    let value = match parse_value(meta) {
-        Ok(value) => value,
-        Err(error) => return errors.push(error),
-    };
+    if path.is_ident("card") {
+        let card = card::parse(meta, errors);
+        return set_once("card", &mut args.card, Some(card), path, errors);
+    }
     let Some(key) = path.get_ident().map(Ident::to_string) else {
+        let _ = parse_value(meta);
         let written = quote::ToTokens::to_token_stream(path)
             .to_string()
             .replace(' ', "");
@@ -68,10 +74,8 @@ fn parse_key(meta: &ParseNestedMeta<'_>, args: &mut Args, errors: &mut Errors) {
             ),
         );
     };
-    let value = Value {
-        key: &key,
-        path,
-        expr: value,
+    let Some(value) = Value::parse(&key, meta, errors) else {
+        return;
     };
     let (slot, value) = match key.as_str() {
         "template" => (&mut args.template, value.string(errors)),
@@ -125,7 +129,22 @@ struct Value<'a> {
     expr: Option<Expr>,
 }
 
-impl Value<'_> {
+impl<'a> Value<'a> {
+    /// Reads `= value` after `key`, or nothing; `None` (reported) when it does not parse.
+    fn parse(key: &'a str, meta: &'a ParseNestedMeta<'_>, errors: &mut Errors) -> Option<Self> {
+        match parse_value(meta) {
+            Ok(expr) => Some(Value {
+                key,
+                path: &meta.path,
+                expr,
+            }),
+            Err(error) => {
+                errors.push(error);
+                None
+            }
+        }
+    }
+
     fn literal(&self) -> Option<&Lit> {
         match &self.expr {
             Some(Expr::Lit(ExprLit { lit, .. })) => Some(lit),
@@ -171,6 +190,16 @@ impl Value<'_> {
         }
     }
 
+    fn integer(&self, errors: &mut Errors) -> Option<LitInt> {
+        match self.literal() {
+            Some(Lit::Int(lit)) => Some(lit.clone()),
+            _ => {
+                self.report(errors, "a whole number", "320");
+                None
+            }
+        }
+    }
+
     fn boolean(&self, errors: &mut Errors) -> Option<LitBool> {
         match self.literal() {
             Some(Lit::Bool(lit)) => Some(lit.clone()),
@@ -211,14 +240,54 @@ impl Role {
     }
 }
 
-/// A field marked `#[hipchat(room)]`, `#[hipchat(color)]` or `#[hipchat(from)]`.
+/// What a marked field supplies: a value the attribute could also give, the card's id, or
+/// the id of the message to attach to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Supplies {
+    Value(Role),
+    CardId,
+    AttachTo,
+}
+
+impl Supplies {
+    fn key(self) -> &'static str {
+        match self {
+            Supplies::Value(role) => role.key(),
+            Supplies::CardId => "card_id",
+            Supplies::AttachTo => "attach_to",
+        }
+    }
+
+    /// How to give the same value without a field, for the "no value" error.
+    fn fixed_alternative(self) -> String {
+        match self {
+            Supplies::Value(role) => {
+                let key = role.key();
+                format!("put a fixed {key} in the struct's attribute: #[hipchat({key} = ...)]")
+            }
+            Supplies::CardId => "give the id in the card: card(id = \"...\")".to_owned(),
+            Supplies::AttachTo => "use an `Option` field set to the message id".to_owned(),
+        }
+    }
+}
+
+/// A field marked `#[hipchat(room)]`, `#[hipchat(card_id)]` and the like.
 pub(crate) struct FieldRole {
-    pub(crate) role: Role,
+    pub(crate) role: Supplies,
     pub(crate) ident: Ident,
     /// The field's type, where a type mismatch is reported.
     pub(crate) ty_span: Span,
     /// The role's name in the attribute, for errors about it.
     pub(crate) span: Span,
+}
+
+impl FieldRole {
+    pub(crate) fn into_ref(self) -> crate::model::FieldRef {
+        crate::model::FieldRef {
+            ident: self.ident,
+            ty_span: self.ty_span,
+        }
+    }
 }
 
 /// Finds field attributes and removes them, since the struct is emitted again without them.
@@ -233,15 +302,18 @@ pub(crate) fn take_field_roles(fields: &mut Fields, errors: &mut Errors) -> Vec<
         for attribute in ours {
             let result = attribute.parse_nested_meta(|meta| {
                 let role = match meta.path.get_ident().map(Ident::to_string).as_deref() {
-                    Some("room") => Role::Room,
-                    Some("color") => Role::Color,
-                    Some("from") => Role::From,
+                    Some("room") => Supplies::Value(Role::Room),
+                    Some("color") => Supplies::Value(Role::Color),
+                    Some("from") => Supplies::Value(Role::From),
+                    Some("card_id") => Supplies::CardId,
+                    Some("attach_to") => Supplies::AttachTo,
                     other => {
                         let name = other.unwrap_or_default();
                         let hint = closest(name, FIELD_ROLES)
                             .map_or_else(String::new, |known| format!("; did you mean `{known}`?"));
                         return Err(meta.error(format!(
-                            "unknown field role `{name}`{hint} (a field can supply room, color or from)"
+                            "unknown field role `{name}`{hint} (a field can supply {})",
+                            FIELD_ROLES.join(", ")
                         )));
                     }
                 };
@@ -249,7 +321,8 @@ pub(crate) fn take_field_roles(fields: &mut Fields, errors: &mut Errors) -> Vec<
                     let key = role.key();
                     return Err(meta.error(format!(
                         "field roles take no value: write #[hipchat({key})] to take the {key} from this \
-                         field, or put a fixed {key} in the struct's attribute: #[hipchat({key} = ...)]"
+                         field, or {}",
+                        role.fixed_alternative()
                     )));
                 }
                 let Some(ident) = field.ident.clone() else {

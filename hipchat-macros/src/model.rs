@@ -1,5 +1,7 @@
 //! A checked notification declaration: what `validate` produces and `expand` consumes.
 
+pub(crate) mod card;
+
 use hipchat_spec::{Color, Format};
 use proc_macro2::Span;
 use syn::{Ident, LitStr, Path};
@@ -16,6 +18,9 @@ pub(crate) struct Notification {
     pub(crate) notify: bool,
     pub(crate) token: Option<String>,
     pub(crate) values: Values,
+    pub(crate) card: Option<card::Card>,
+    /// A field marked `#[hipchat(attach_to)]`.
+    pub(crate) attach_to: Option<FieldRef>,
 }
 
 /// The values a field or a template block may supply instead of the attribute.
@@ -78,11 +83,14 @@ impl<T> Default for Value<T> {
 
 pub(crate) enum Dynamic {
     /// A field marked `#[hipchat(room)]` and the like.
-    Field {
-        ident: Ident,
-        /// The field's type, where a type mismatch is reported.
-        ty_span: Span,
-    },
+    Field(FieldRef),
     /// A template block with interpolations (`{% block room_id %}{{ team }}{% endblock %}`).
-    Block(Role),
+    Block,
+}
+
+/// A field that supplies a value at run time.
+pub(crate) struct FieldRef {
+    pub(crate) ident: Ident,
+    /// The field's type, where a type mismatch is reported.
+    pub(crate) ty_span: Span,
 }

@@ -68,20 +68,41 @@ pub(crate) fn read(source: &TemplateSource, errors: &mut Errors) -> Option<Block
         }
     };
     let syntax = Syntax::default();
-    let ast = match Ast::from_str(&text, None, &syntax) {
-        Ok(ast) => ast,
+    let ast = parse(&text, &syntax, lit, shown_as.as_deref(), errors)?;
+    Some(find_blocks(ast.nodes(), lit, errors))
+}
+
+/// Whether the text of `lit`, a card part, is plain text or a template; `what` names the
+/// part in a syntax error (`card.title`).
+pub(crate) fn inline_text(lit: &LitStr, what: &str, errors: &mut Errors) -> Option<BlockValue> {
+    let text = lit.value();
+    let syntax = Syntax::default();
+    let ast = parse(&text, &syntax, lit, Some(what), errors)?;
+    Some(block_value(ast.nodes()))
+}
+
+/// Parses a template, reporting a syntax error at `lit` with its line and column in
+/// `place` (a file or a card part) when given.
+fn parse<'a>(
+    text: &'a str,
+    syntax: &'a Syntax<'a>,
+    lit: &LitStr,
+    place: Option<&str>,
+    errors: &mut Errors,
+) -> Option<Ast<'a>> {
+    match Ast::from_str(text, None, syntax) {
+        Ok(ast) => Some(ast),
         Err(error) => {
-            let (line, column) = line_and_column(&text, error.offset);
-            let place = shown_as.map_or_else(String::new, |file| format!(" in {file}"));
+            let (line, column) = line_and_column(text, error.offset);
+            let place = place.map_or_else(String::new, |place| format!(" in {place}"));
             let message = error.message.as_deref().unwrap_or("syntax error");
             errors.spanned(
                 lit,
                 format!("template syntax error{place} at line {line}, column {column}: {message}"),
             );
-            return None;
+            None
         }
-    };
-    Some(find_blocks(ast.nodes(), lit, errors))
+    }
 }
 
 /// Where `template = "name"` points: `$CARGO_MANIFEST_DIR/templates/name`.

@@ -4,6 +4,8 @@
 //! Colors, formats and limits come from `hipchat-spec`, the table the runtime checks
 //! rendered values against, so both report problems in the same words.
 
+mod card;
+
 use std::fmt::Display;
 use std::str::FromStr;
 
@@ -11,14 +13,15 @@ use hipchat_spec::{Color, FROM, Limit, ROOM, UnknownValue, check_token_name};
 use proc_macro2::Span;
 use syn::{LitStr, Path};
 
-use crate::attr::{Args, FieldRole, Role};
+use crate::attr::{Args, FieldRole, Role, Supplies};
 use crate::errors::Errors;
-use crate::model::{Dynamic, Notification, TemplateSource, Value, Values};
+use crate::model::card::CardId;
+use crate::model::{Dynamic, FieldRef, Notification, TemplateSource, Value, Values};
 use crate::template::{self, Block, BlockValue};
 
 /// Checks everything; `None` when the template itself is missing (errors say why).
 pub(crate) fn validate(
-    args: Args,
+    mut args: Args,
     roles: Vec<FieldRole>,
     krate: Path,
     errors: &mut Errors,
@@ -46,9 +49,31 @@ pub(crate) fn validate(
             dynamic: None,
         },
     };
+    let mut card_id = None;
+    let mut attach_to = None;
     for field in roles {
-        assign_field(&mut values, &args, field, errors);
+        match field.role {
+            Supplies::Value(role) => assign_field(&mut values, &args, role, field, errors),
+            Supplies::CardId => once(&mut card_id, "the card's id", field, errors),
+            Supplies::AttachTo => once(&mut attach_to, "attach_to", field, errors),
+        }
     }
+    let card = match args.card.take() {
+        Some(card) => {
+            let id = card_id.map(|field| CardId::Field(field.into_ref()));
+            card::validate(card, id, errors)
+        }
+        None => {
+            if let Some(field) = card_id {
+                errors.at(
+                    field.span,
+                    "#[hipchat(card_id)] names the id of a card, and this notification has none: \
+                     add card(style = ..., title = ...) to the struct's #[hipchat(...)]",
+                );
+            }
+            None
+        }
+    };
     let format = parse_or_report(args.format.as_ref(), errors);
     let token = args.token.as_ref().and_then(|lit| token_name(lit, errors));
     let source = template_source(args.template, args.message, args.complete, errors)?;
@@ -64,6 +89,8 @@ pub(crate) fn validate(
         notify: args.notify.is_some_and(|lit| lit.value),
         token,
         values,
+        card,
+        attach_to: attach_to.map(FieldRole::into_ref),
     })
 }
 
@@ -147,12 +174,29 @@ fn report<T, E: Display>(
         .ok()
 }
 
-fn assign_field(values: &mut Values, args: &Args, field: FieldRole, errors: &mut Errors) {
+/// Keeps the first field marked for `what`, reporting any other.
+fn once(slot: &mut Option<FieldRole>, what: &str, field: FieldRole, errors: &mut Errors) {
+    match slot {
+        Some(first) => errors.at(
+            field.span,
+            format!("{what} is already supplied by field `{}`", first.ident),
+        ),
+        None => *slot = Some(field),
+    }
+}
+
+fn assign_field(
+    values: &mut Values,
+    args: &Args,
+    role: Role,
+    field: FieldRole,
+    errors: &mut Errors,
+) {
     let FieldRole {
-        role,
         ident,
         ty_span,
         span,
+        ..
     } = field;
     let key = role.key();
     let given_by_attribute = match role {
@@ -166,13 +210,13 @@ fn assign_field(values: &mut Values, args: &Args, field: FieldRole, errors: &mut
             span,
             format!("`{key}` is given twice: by `{key} = ...` in #[hipchat] and by field `{ident}`; keep one"),
         );
-    } else if let Some(Dynamic::Field { ident: first, .. }) = slot {
+    } else if let Some(Dynamic::Field(FieldRef { ident: first, .. })) = slot {
         errors.at(
             span,
             format!("`{key}` is already supplied by field `{first}`"),
         );
     } else {
-        *slot = Some(Dynamic::Field { ident, ty_span });
+        *slot = Some(Dynamic::Field(FieldRef { ident, ty_span }));
     }
 }
 
@@ -203,14 +247,14 @@ fn apply_block(values: &mut Values, block: Block, source: &TemplateSource, error
             }
         },
         BlockValue::Dynamic => match values.dynamic_mut(role) {
-            Some(Dynamic::Field { ident, .. }) => errors.spanned(
+            Some(Dynamic::Field(FieldRef { ident, .. })) => errors.spanned(
                 lit,
                 format!(
                     "the `{}` block and field `{ident}` both supply this value; keep one",
                     role.block_name()
                 ),
             ),
-            slot => *slot = Some(Dynamic::Block(role)),
+            slot => *slot = Some(Dynamic::Block),
         },
     }
 }

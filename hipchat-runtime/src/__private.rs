@@ -6,7 +6,56 @@ pub use askama;
 
 pub use crate::filters;
 
+pub use crate::card::{Activity, Attribute, Card, CardFormat, CardStyle, Icon, Lozenge, Thumbnail};
 pub use crate::{Color, Error, Format, Message, Notification};
+
+/// The filters of `html` templates: all of [`filters`], but `{{ x|mention }}` is a
+/// compile error, since HipChat makes mentions only of `text` messages.
+pub mod html_filters {
+    pub use crate::filters::*;
+
+    /// Refused: names a filter only `text` templates have.
+    #[allow(non_camel_case_types)]
+    pub type mention = <super::HtmlTemplate as super::MentionsNeedTextFormat>::Filter;
+}
+
+/// The filters of card parts: all of [`filters`], but `{{ x|mention }}` is a compile
+/// error, since cards show no mentions.
+pub mod card_filters {
+    pub use crate::filters::*;
+
+    /// Refused: cards show no mentions.
+    #[allow(non_camel_case_types)]
+    pub type mention = <super::CardPart as super::CardsShowNoMentions>::Filter;
+}
+
+/// Stands for an `html` template in [`MentionsNeedTextFormat`], which it never implements.
+pub struct HtmlTemplate;
+
+/// Stands for a card part in [`CardsShowNoMentions`], which it never implements.
+pub struct CardPart;
+
+/// Implemented by nothing: the compile error for `mention` in an `html` template.
+#[diagnostic::on_unimplemented(
+    message = "the `mention` filter needs `format = \"text\"`: HipChat turns @names into mentions only in text notifications",
+    label = "an @mention in an html notification",
+    note = "add `format = \"text\"` to #[hipchat(...)]; in text format nothing is escaped, and HipChat links URLs by itself"
+)]
+pub trait MentionsNeedTextFormat {
+    /// Never reached.
+    type Filter;
+}
+
+/// Implemented by nothing: the compile error for `mention` in a card part.
+#[diagnostic::on_unimplemented(
+    message = "the `mention` filter cannot be used in a card: cards show no @mentions",
+    label = "an @mention in a card part",
+    note = "mention users in the message (`format = \"text\"`), which is sent with the card"
+)]
+pub trait CardsShowNoMentions {
+    /// Never reached.
+    type Filter;
+}
 
 /// The type a `#[hipchat(color)]` field must have.
 #[diagnostic::on_unimplemented(
@@ -60,8 +109,52 @@ pub fn render_block<T: askama::Template>(
     render_body(template, notification).map(|value| Some(value).filter(|value| !value.is_empty()))
 }
 
-/// Parses a rendered `color` block.
-pub fn parse_color(value: &str) -> Result<Color, Error> {
+/// The types a `#[hipchat(attach_to)]` field may have: text, or an `Option` of text
+/// (`None`: not attached).
+#[diagnostic::on_unimplemented(
+    message = "a `#[hipchat(attach_to)]` field must be text (`String`, `&str`) or an `Option` of text, not `{Self}`",
+    label = "not a message id"
+)]
+pub trait AttachToField {
+    /// The id of the message to show the notification under, if any.
+    fn attach_to(&self) -> Option<String>;
+}
+
+impl AttachToField for str {
+    fn attach_to(&self) -> Option<String> {
+        Some(self.to_owned())
+    }
+}
+
+impl AttachToField for String {
+    fn attach_to(&self) -> Option<String> {
+        Some(self.clone())
+    }
+}
+
+impl AttachToField for std::borrow::Cow<'_, str> {
+    fn attach_to(&self) -> Option<String> {
+        Some(self.clone().into_owned())
+    }
+}
+
+impl<T: AttachToField + ?Sized> AttachToField for &T {
+    fn attach_to(&self) -> Option<String> {
+        (**self).attach_to()
+    }
+}
+
+impl<T: AttachToField> AttachToField for Option<T> {
+    fn attach_to(&self) -> Option<String> {
+        self.as_ref().and_then(T::attach_to)
+    }
+}
+
+/// Parses a rendered `color` block or attribute `style`.
+pub fn parse<T>(value: &str) -> Result<T, Error>
+where
+    T: std::str::FromStr<Err = crate::error::UnknownValue>,
+{
     value
         .parse()
         .map_err(|unknown: crate::error::UnknownValue| Error::Validation(unknown.into()))
@@ -86,12 +179,13 @@ mod tests {
     }
 
     #[test]
-    fn parse_color_reports_a_validation_error() {
-        let error = parse_color("grey").unwrap_err();
+    fn parse_reports_a_validation_error() {
+        let error = parse::<Color>("grey").unwrap_err();
         assert!(
             error.to_string().contains("did you mean \"gray\""),
             "{error}"
         );
-        assert_eq!(parse_color("red").unwrap(), Color::Red);
+        assert_eq!(parse::<Color>("red").unwrap(), Color::Red);
+        assert_eq!(parse::<Lozenge>("lozenge").unwrap(), Lozenge::Default);
     }
 }

@@ -83,3 +83,52 @@ pub fn truncatechars<T: Display>(
     }
     Ok(truncated)
 }
+
+/// Writes a HipChat @mention of the user whose mention name is the value: `alice` (or
+/// `@alice`) → `@alice`. HipChat turns `@name` into a mention, which alerts that user,
+/// only in `text` notifications, so `#[hipchat]` refuses this filter at compile time in
+/// `html` ones and in cards.
+///
+/// ```text
+/// {{ assignee|mention }} please look at {{ incident }}   →   @alice please look at INC-7
+/// ```
+///
+/// A mention name is one word: a value that is empty or holds whitespace or another `@`
+/// fails the rendering with an [`InvalidMention`] (inside [`Error::Render`](crate::Error::Render)),
+/// rather than sending a mention that silently reaches nobody.
+#[askama::filter_fn]
+pub fn mention<T: Display>(value: T, _: &dyn askama::Values) -> askama::Result<String> {
+    let text = value.to_string();
+    let name = text.strip_prefix('@').unwrap_or(&text);
+    let invalid = |reason| askama::Error::custom(InvalidMention::new(&text, reason));
+    if name.is_empty() {
+        return Err(invalid("it is empty"));
+    }
+    if name.chars().any(char::is_whitespace) {
+        return Err(invalid("it holds whitespace"));
+    }
+    if name.contains('@') {
+        return Err(invalid("it holds `@` after the first character"));
+    }
+    Ok(format!("@{name}"))
+}
+
+/// A value the [`mention`] filter cannot turn into a mention: a mention name is one word,
+/// such as `alice`, without whitespace or an inner `@`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("cannot mention {value:?}: {reason}; a mention name is one word, such as `alice`")]
+pub struct InvalidMention {
+    /// The value given to the filter.
+    pub value: String,
+    /// Why it is not a mention name.
+    pub reason: &'static str,
+}
+
+impl InvalidMention {
+    fn new(value: &str, reason: &'static str) -> Self {
+        Self {
+            value: value.to_owned(),
+            reason,
+        }
+    }
+}

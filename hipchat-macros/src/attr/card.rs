@@ -1,0 +1,310 @@
+//! Parsing `card(...)` in `#[hipchat(...)]`: the card's parts as written, with their spans.
+//! Values are checked in `validate/card.rs`.
+
+use hipchat_spec::closest;
+use proc_macro2::Span;
+use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned;
+use syn::{LitInt, LitStr};
+
+use super::{Value, parse_value, set_once};
+use crate::errors::Errors;
+
+/// `card(...)` as written.
+#[derive(Default)]
+pub(crate) struct CardArgs {
+    /// The `card` key, where missing required parts are reported.
+    pub(crate) span: Option<Span>,
+    pub(crate) style: Option<LitStr>,
+    pub(crate) id: Option<LitStr>,
+    pub(crate) title: Option<LitStr>,
+    pub(crate) description: Option<LitStr>,
+    pub(crate) html_description: Option<LitStr>,
+    pub(crate) format: Option<LitStr>,
+    pub(crate) url: Option<LitStr>,
+    pub(crate) icon: Option<IconArgs>,
+    pub(crate) thumbnail: Option<ThumbnailArgs>,
+    pub(crate) activity: Option<ActivityArgs>,
+    pub(crate) attributes: Vec<AttributeArgs>,
+}
+
+/// `icon = "url"` or `icon(url = "...", url_2x = "...")`.
+pub(crate) struct IconArgs {
+    pub(crate) span: Span,
+    pub(crate) url: Option<LitStr>,
+    pub(crate) url_2x: Option<LitStr>,
+}
+
+/// `thumbnail = "url"` or `thumbnail(url = "...", url_2x = "...", width = 320, height = 240)`.
+pub(crate) struct ThumbnailArgs {
+    pub(crate) span: Span,
+    pub(crate) url: Option<LitStr>,
+    pub(crate) url_2x: Option<LitStr>,
+    pub(crate) width: Option<LitInt>,
+    pub(crate) height: Option<LitInt>,
+}
+
+/// `activity = "html"` or `activity(html = "...", icon = ...)`.
+pub(crate) struct ActivityArgs {
+    pub(crate) span: Span,
+    pub(crate) html: Option<LitStr>,
+    pub(crate) icon: Option<IconArgs>,
+}
+
+/// `attribute(label = "...", value = "...", url = "...", style = "lozenge-...", icon = ...)`.
+pub(crate) struct AttributeArgs {
+    pub(crate) span: Span,
+    pub(crate) label: Option<LitStr>,
+    pub(crate) value: Option<LitStr>,
+    pub(crate) url: Option<LitStr>,
+    pub(crate) style: Option<LitStr>,
+    pub(crate) icon: Option<IconArgs>,
+}
+
+const CARD_KEYS: &[&str] = &[
+    "style",
+    "id",
+    "title",
+    "description",
+    "html_description",
+    "format",
+    "url",
+    "icon",
+    "thumbnail",
+    "activity",
+    "attribute",
+];
+const ICON_KEYS: &[&str] = &["url", "url_2x"];
+const THUMBNAIL_KEYS: &[&str] = &["url", "url_2x", "width", "height"];
+const ACTIVITY_KEYS: &[&str] = &["html", "icon"];
+const ATTRIBUTE_KEYS: &[&str] = &["label", "value", "url", "style", "icon"];
+
+/// `card(...)`, after the `card` key of the struct attribute.
+pub(crate) fn parse(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> CardArgs {
+    let mut card = CardArgs {
+        span: Some(meta.path.span()),
+        ..CardArgs::default()
+    };
+    if !meta.input.peek(syn::token::Paren) {
+        skip_value(meta);
+        errors.spanned(
+            &meta.path,
+            "`card` takes its parts in parentheses: card(style = \"application\", title = \"...\")",
+        );
+        return card;
+    }
+    nested(meta, "card", CARD_KEYS, errors, |key, meta, errors| {
+        let slot = match key {
+            "style" => &mut card.style,
+            "id" => &mut card.id,
+            "title" => &mut card.title,
+            "description" => &mut card.description,
+            "html_description" => &mut card.html_description,
+            "format" => &mut card.format,
+            "url" => &mut card.url,
+            "icon" => {
+                let icon = icon(meta, errors);
+                return set_once(key, &mut card.icon, icon, &meta.path, errors);
+            }
+            "thumbnail" => {
+                let thumbnail = thumbnail(meta, errors);
+                return set_once(key, &mut card.thumbnail, thumbnail, &meta.path, errors);
+            }
+            "activity" => {
+                let activity = activity(meta, errors);
+                return set_once(key, &mut card.activity, activity, &meta.path, errors);
+            }
+            "attribute" => {
+                if let Some(attribute) = attribute(meta, errors) {
+                    card.attributes.push(attribute);
+                }
+                return;
+            }
+            _ => unreachable!("keys are checked against CARD_KEYS"),
+        };
+        let value = string(key, meta, errors);
+        set_once(key, slot, value, &meta.path, errors);
+    });
+    card
+}
+
+fn icon(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<IconArgs> {
+    let mut icon = IconArgs {
+        span: meta.path.span(),
+        url: None,
+        url_2x: None,
+    };
+    if !meta.input.peek(syn::token::Paren) {
+        icon.url = Some(string("icon", meta, errors)?);
+        return Some(icon);
+    }
+    nested(meta, "icon", ICON_KEYS, errors, |key, meta, errors| {
+        let slot = match key {
+            "url" => &mut icon.url,
+            _ => &mut icon.url_2x,
+        };
+        let value = string(key, meta, errors);
+        set_once(key, slot, value, &meta.path, errors);
+    });
+    Some(icon)
+}
+
+fn thumbnail(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<ThumbnailArgs> {
+    let mut thumbnail = ThumbnailArgs {
+        span: meta.path.span(),
+        url: None,
+        url_2x: None,
+        width: None,
+        height: None,
+    };
+    if !meta.input.peek(syn::token::Paren) {
+        thumbnail.url = Some(string("thumbnail", meta, errors)?);
+        return Some(thumbnail);
+    }
+    nested(
+        meta,
+        "thumbnail",
+        THUMBNAIL_KEYS,
+        errors,
+        |key, meta, errors| {
+            let Some(value) = Value::parse(key, meta, errors) else {
+                return;
+            };
+            match key {
+                "url" | "url_2x" => {
+                    let slot = if key == "url" {
+                        &mut thumbnail.url
+                    } else {
+                        &mut thumbnail.url_2x
+                    };
+                    set_once(key, slot, value.string(errors), &meta.path, errors);
+                }
+                _ => {
+                    let slot = if key == "width" {
+                        &mut thumbnail.width
+                    } else {
+                        &mut thumbnail.height
+                    };
+                    set_once(key, slot, value.integer(errors), &meta.path, errors);
+                }
+            }
+        },
+    );
+    Some(thumbnail)
+}
+
+fn activity(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<ActivityArgs> {
+    let mut activity = ActivityArgs {
+        span: meta.path.span(),
+        html: None,
+        icon: None,
+    };
+    if !meta.input.peek(syn::token::Paren) {
+        activity.html = Some(string("activity", meta, errors)?);
+        return Some(activity);
+    }
+    nested(
+        meta,
+        "activity",
+        ACTIVITY_KEYS,
+        errors,
+        |key, meta, errors| {
+            if key == "html" {
+                let value = string(key, meta, errors);
+                set_once(key, &mut activity.html, value, &meta.path, errors);
+            } else {
+                let icon = icon(meta, errors);
+                set_once(key, &mut activity.icon, icon, &meta.path, errors);
+            }
+        },
+    );
+    Some(activity)
+}
+
+fn attribute(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<AttributeArgs> {
+    if !meta.input.peek(syn::token::Paren) {
+        skip_value(meta);
+        errors.spanned(
+            &meta.path,
+            "`attribute` takes its parts in parentheses: attribute(label = \"Status\", value = \"failed\")",
+        );
+        return None;
+    }
+    let mut attribute = AttributeArgs {
+        span: meta.path.span(),
+        label: None,
+        value: None,
+        url: None,
+        style: None,
+        icon: None,
+    };
+    nested(
+        meta,
+        "attribute",
+        ATTRIBUTE_KEYS,
+        errors,
+        |key, meta, errors| {
+            let slot = match key {
+                "label" => &mut attribute.label,
+                "value" => &mut attribute.value,
+                "url" => &mut attribute.url,
+                "style" => &mut attribute.style,
+                _ => {
+                    let icon = icon(meta, errors);
+                    return set_once(key, &mut attribute.icon, icon, &meta.path, errors);
+                }
+            };
+            let value = string(key, meta, errors);
+            set_once(key, slot, value, &meta.path, errors);
+        },
+    );
+    Some(attribute)
+}
+
+/// Parses `what(key = ..., ...)`, calling `on_key` for each known key and reporting the
+/// others with the nearest known one. Keeps going after an error, so all are reported.
+fn nested(
+    meta: &ParseNestedMeta<'_>,
+    what: &str,
+    keys: &[&str],
+    errors: &mut Errors,
+    mut on_key: impl FnMut(&str, &ParseNestedMeta<'_>, &mut Errors),
+) {
+    let result = meta.parse_nested_meta(|meta| {
+        let key = meta.path.get_ident().map(ToString::to_string);
+        match key.as_deref().filter(|key| keys.contains(key)) {
+            Some(key) => on_key(key, &meta, errors),
+            None => {
+                skip_value(&meta);
+                let written = key.unwrap_or_default();
+                let mut message = format!("unknown {what} key `{written}`");
+                match closest(&written, keys) {
+                    Some(known) => message += &format!("; did you mean `{known}`?"),
+                    None => message += &format!("; expected one of {}", keys.join(", ")),
+                }
+                errors.spanned(&meta.path, message);
+            }
+        }
+        Ok(())
+    });
+    if let Err(error) = result {
+        errors.push(error);
+    }
+}
+
+/// The string after `key =`, reporting anything else.
+fn string(key: &str, meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<LitStr> {
+    Value::parse(key, meta, errors)?.string(errors)
+}
+
+/// Consumes whatever follows a key, `= value` or `(...)`, so that parsing can go on.
+fn skip_value(meta: &ParseNestedMeta<'_>) {
+    if meta.input.peek(syn::token::Paren) {
+        let _ = meta.parse_nested_meta(|meta| {
+            skip_value(&meta);
+            Ok(())
+        });
+    } else {
+        let _ = parse_value(meta);
+    }
+}
