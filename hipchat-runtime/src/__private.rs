@@ -74,9 +74,10 @@ impl ColorField for Color {
     }
 }
 
-/// The types a `#[hipchat(room)]` or `#[hipchat(from)]` field may have: anything `Display`.
+/// The types a `#[hipchat(room)]`, `#[hipchat(from)]` or `#[hipchat(card_id)]` field may
+/// have: anything `Display`.
 #[diagnostic::on_unimplemented(
-    message = "a `#[hipchat(room)]` or `#[hipchat(from)]` field must implement `Display`; `{Self}` does not",
+    message = "a `#[hipchat(room)]`, `#[hipchat(from)]` or `#[hipchat(card_id)]` field must implement `Display`; `{Self}` does not",
     label = "does not implement `std::fmt::Display`"
 )]
 pub trait TextField {

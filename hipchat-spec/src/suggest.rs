@@ -8,14 +8,24 @@
 /// ```
 pub fn closest<'a>(value: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let value = value.to_ascii_lowercase();
-    // One edit per three characters, at least one: "grey" → "gray", "colour" → "color".
-    let budget = (value.chars().count() / 3).max(1);
     candidates
         .iter()
         .map(|candidate| (strsim::damerau_levenshtein(&value, candidate), *candidate))
-        .filter(|(distance, _)| *distance <= budget)
+        .filter(|(distance, candidate)| *distance <= budget(&value, candidate))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
+}
+
+/// One edit per three characters, at least one ("grey" → "gray", "colour" → "color"),
+/// counting only the characters after the prefix `value` shares with `candidate`: a
+/// shared `lozenge-` makes `lozenge-blue` no nearer to `lozenge-moved`.
+fn budget(value: &str, candidate: &str) -> usize {
+    let shared = value
+        .chars()
+        .zip(candidate.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    ((value.chars().count() - shared) / 3).max(1)
 }
 
 #[cfg(test)]
@@ -32,5 +42,11 @@ mod tests {
         assert_eq!(closest("ROOM", &keys), Some("room"));
         assert_eq!(closest("background", &keys), None);
         assert_eq!(closest("", &keys), None);
+        let lozenges = ["lozenge-success", "lozenge-moved", "lozenge"];
+        assert_eq!(
+            closest("lozenge-sucess", &lozenges),
+            Some("lozenge-success")
+        );
+        assert_eq!(closest("lozenge-blue", &lozenges), None);
     }
 }

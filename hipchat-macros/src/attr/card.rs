@@ -13,6 +13,9 @@ use crate::errors::Errors;
 /// `card(...)` as written.
 #[derive(Default)]
 pub(crate) struct CardArgs {
+    /// Whether every key parsed; if not, a missing part may be a typo of it (`titel`),
+    /// already reported, so missing parts are not reported again.
+    pub(crate) complete: bool,
     /// The `card` key, where missing required parts are reported.
     pub(crate) span: Option<Span>,
     pub(crate) style: Option<LitStr>,
@@ -79,20 +82,21 @@ const THUMBNAIL_KEYS: &[&str] = &["url", "url_2x", "width", "height"];
 const ACTIVITY_KEYS: &[&str] = &["html", "icon"];
 const ATTRIBUTE_KEYS: &[&str] = &["label", "value", "url", "style", "icon"];
 
-/// `card(...)`, after the `card` key of the struct attribute.
-pub(crate) fn parse(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> CardArgs {
-    let mut card = CardArgs {
-        span: Some(meta.path.span()),
-        ..CardArgs::default()
-    };
+/// `card(...)`, after the `card` key of the struct attribute; `None` if it is not a list.
+pub(crate) fn parse(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<CardArgs> {
     if !meta.input.peek(syn::token::Paren) {
         skip_value(meta);
         errors.spanned(
             &meta.path,
             "`card` takes its parts in parentheses: card(style = \"application\", title = \"...\")",
         );
-        return card;
+        return None;
     }
+    let errors_before = errors.len();
+    let mut card = CardArgs {
+        span: Some(meta.path.span()),
+        ..CardArgs::default()
+    };
     nested(meta, "card", CARD_KEYS, errors, |key, meta, errors| {
         let slot = match key {
             "style" => &mut card.style,
@@ -125,7 +129,8 @@ pub(crate) fn parse(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> CardArgs
         let value = string(key, meta, errors);
         set_once(key, slot, value, &meta.path, errors);
     });
-    card
+    card.complete = errors.len() == errors_before;
+    Some(card)
 }
 
 fn icon(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<IconArgs> {

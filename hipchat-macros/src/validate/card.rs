@@ -29,24 +29,30 @@ pub(crate) fn validate(
 ) -> Option<Card> {
     let errors_before = errors.len();
     let span = args.span.unwrap_or_else(Span::call_site);
-    let style = required(
-        args.style.as_ref(),
-        span,
-        "card",
-        "style",
-        "\"application\"",
-        errors,
-    )
-    .and_then(|lit| closed_set(lit, errors));
-    let title = required(
-        args.title.as_ref(),
-        span,
-        "card",
-        "title",
-        "\"...\"",
-        errors,
-    )
-    .and_then(|lit| part(lit, CARD_TITLE, "card.title", false, errors));
+    // After a typo (`titel`), already reported, the part it meant is not reported missing.
+    let missing = Missing {
+        report: args.complete,
+    };
+    let style = missing
+        .required(
+            args.style.as_ref(),
+            span,
+            "card",
+            "style",
+            "\"application\"",
+            errors,
+        )
+        .and_then(|lit| closed_set(lit, errors));
+    let title = missing
+        .required(
+            args.title.as_ref(),
+            span,
+            "card",
+            "title",
+            "\"...\"",
+            errors,
+        )
+        .and_then(|lit| part(lit, CARD_TITLE, "card.title", false, errors));
     let id = match (args.id, id_field) {
         (Some(lit), Some(_)) => {
             errors.spanned(
@@ -83,13 +89,13 @@ pub(crate) fn validate(
     let url = optional(args.url.as_ref(), CARD_URL, "card.url", false, errors);
     let icon = args
         .icon
-        .and_then(|icon| self::icon(icon, "card.icon", errors));
+        .and_then(|icon| self::icon(icon, "card.icon", missing, errors));
     let thumbnail = args
         .thumbnail
-        .and_then(|thumbnail| self::thumbnail(thumbnail, errors));
+        .and_then(|thumbnail| self::thumbnail(thumbnail, missing, errors));
     let activity = args
         .activity
-        .and_then(|activity| self::activity(activity, errors));
+        .and_then(|activity| self::activity(activity, missing, errors));
     if let Some(extra) = args.attributes.get(CARD_ATTRIBUTES.max) {
         if let Err(violation) = CARD_ATTRIBUTES.check_count(args.attributes.len()) {
             errors.at(extra.span, violation);
@@ -99,7 +105,7 @@ pub(crate) fn validate(
         .attributes
         .into_iter()
         .enumerate()
-        .filter_map(|(i, attribute)| self::attribute(attribute, i, errors))
+        .filter_map(|(i, attribute)| self::attribute(attribute, i, missing, errors))
         .collect();
     if errors.len() > errors_before {
         return None;
@@ -118,22 +124,31 @@ pub(crate) fn validate(
     })
 }
 
-/// A part `what(...)` must have, reported at `span` when missing.
-fn required<'a>(
-    lit: Option<&'a LitStr>,
-    span: Span,
-    what: &str,
-    key: &str,
-    example: &str,
-    errors: &mut Errors,
-) -> Option<&'a LitStr> {
-    if lit.is_none() {
-        errors.at(
-            span,
-            format!("{what} needs a `{key}`: {what}({key} = {example}, ...)"),
-        );
+/// Reports required parts that are missing, unless the card had errors already.
+#[derive(Clone, Copy)]
+struct Missing {
+    report: bool,
+}
+
+impl Missing {
+    /// A part `what(...)` must have, reported at `span` when missing.
+    fn required<'a>(
+        self,
+        lit: Option<&'a LitStr>,
+        span: Span,
+        what: &str,
+        key: &str,
+        example: &str,
+        errors: &mut Errors,
+    ) -> Option<&'a LitStr> {
+        if lit.is_none() && self.report {
+            errors.at(
+                span,
+                format!("{what}(...) needs `{key}`: {what}({key} = {example}, ...)"),
+            );
+        }
+        lit
     }
-    lit
 }
 
 /// One text part: plain text is checked against `limit` now (reported as `path`); text
@@ -174,16 +189,17 @@ fn closed_set<T: FromStr<Err = UnknownValue>>(lit: &LitStr, errors: &mut Errors)
         .ok()
 }
 
-fn icon(args: IconArgs, path: &str, errors: &mut Errors) -> Option<Icon> {
-    let url = required(
-        args.url.as_ref(),
-        args.span,
-        "icon",
-        "url",
-        "\"https://...\"",
-        errors,
-    )
-    .and_then(|lit| part(lit, CARD_ICON_URL, &format!("{path}.url"), false, errors));
+fn icon(args: IconArgs, path: &str, missing: Missing, errors: &mut Errors) -> Option<Icon> {
+    let url = missing
+        .required(
+            args.url.as_ref(),
+            args.span,
+            "icon",
+            "url",
+            "\"https://...\"",
+            errors,
+        )
+        .and_then(|lit| part(lit, CARD_ICON_URL, &format!("{path}.url"), false, errors));
     let url_2x = optional(
         args.url_2x.as_ref(),
         CARD_ICON_URL,
@@ -194,16 +210,17 @@ fn icon(args: IconArgs, path: &str, errors: &mut Errors) -> Option<Icon> {
     Some(Icon { url: url?, url_2x })
 }
 
-fn thumbnail(args: ThumbnailArgs, errors: &mut Errors) -> Option<Thumbnail> {
-    let url = required(
-        args.url.as_ref(),
-        args.span,
-        "thumbnail",
-        "url",
-        "\"https://...\"",
-        errors,
-    )
-    .and_then(|lit| part(lit, CARD_THUMBNAIL_URL, "card.thumbnail.url", false, errors));
+fn thumbnail(args: ThumbnailArgs, missing: Missing, errors: &mut Errors) -> Option<Thumbnail> {
+    let url = missing
+        .required(
+            args.url.as_ref(),
+            args.span,
+            "thumbnail",
+            "url",
+            "\"https://...\"",
+            errors,
+        )
+        .and_then(|lit| part(lit, CARD_THUMBNAIL_URL, "card.thumbnail.url", false, errors));
     let url_2x = optional(
         args.url_2x.as_ref(),
         CARD_THUMBNAIL_URL,
@@ -240,41 +257,48 @@ fn pixels(lit: &LitInt, errors: &mut Errors) -> Option<u32> {
         .ok()
 }
 
-fn activity(args: ActivityArgs, errors: &mut Errors) -> Option<Activity> {
-    let html = required(
-        args.html.as_ref(),
-        args.span,
-        "activity",
-        "html",
-        "\"...\"",
-        errors,
-    )
-    .and_then(|lit| part(lit, CARD_ACTIVITY_HTML, "card.activity.html", true, errors));
+fn activity(args: ActivityArgs, missing: Missing, errors: &mut Errors) -> Option<Activity> {
+    let html = missing
+        .required(
+            args.html.as_ref(),
+            args.span,
+            "activity",
+            "html",
+            "\"...\"",
+            errors,
+        )
+        .and_then(|lit| part(lit, CARD_ACTIVITY_HTML, "card.activity.html", true, errors));
     let icon = args
         .icon
-        .and_then(|icon| self::icon(icon, "card.activity.icon", errors));
+        .and_then(|icon| self::icon(icon, "card.activity.icon", missing, errors));
     Some(Activity { html: html?, icon })
 }
 
-fn attribute(args: AttributeArgs, i: usize, errors: &mut Errors) -> Option<Attribute> {
+fn attribute(
+    args: AttributeArgs,
+    i: usize,
+    missing: Missing,
+    errors: &mut Errors,
+) -> Option<Attribute> {
     let at = format!("card.attributes[{i}]");
-    let value = required(
-        args.value.as_ref(),
-        args.span,
-        "attribute",
-        "value",
-        "\"...\"",
-        errors,
-    )
-    .and_then(|lit| {
-        part(
-            lit,
-            CARD_ATTRIBUTE_VALUE_LABEL,
-            &format!("{at}.value.label"),
-            false,
+    let value = missing
+        .required(
+            args.value.as_ref(),
+            args.span,
+            "attribute",
+            "value",
+            "\"...\"",
             errors,
         )
-    });
+        .and_then(|lit| {
+            part(
+                lit,
+                CARD_ATTRIBUTE_VALUE_LABEL,
+                &format!("{at}.value.label"),
+                false,
+                errors,
+            )
+        });
     let label = optional(
         args.label.as_ref(),
         CARD_ATTRIBUTE_LABEL,
@@ -295,7 +319,7 @@ fn attribute(args: AttributeArgs, i: usize, errors: &mut Errors) -> Option<Attri
         .and_then(|lit| lozenge(lit, &at, errors));
     let icon = args
         .icon
-        .and_then(|icon| self::icon(icon, &format!("{at}.value.icon"), errors));
+        .and_then(|icon| self::icon(icon, &format!("{at}.value.icon"), missing, errors));
     Some(Attribute {
         label,
         value: value?,

@@ -1,0 +1,23 @@
+use hipchat::prelude::*;
+
+#[hipchat(
+    room = "Ops",
+    message = "Deploy of {{ service }} failed",
+    card(
+        style = "application",
+        title = "Deploy",
+        description = "failed",
+        html_description = "<b>failed</b>",
+    )
+)]
+struct DeployFailed {
+    service: String,
+}
+
+fn main() {
+    let event = DeployFailed {
+        service: "billing".into(),
+    };
+    let _ = event.render();
+    let _ = event.notify();
+}

@@ -1,0 +1,19 @@
+use hipchat::prelude::*;
+
+#[hipchat(
+    room = "Ops",
+    message = "Deploy of {{ service }} failed",
+    card(style = "application", title = "Deploy"),
+    card(style = "link", title = "Deploy")
+)]
+struct DeployFailed {
+    service: String,
+}
+
+fn main() {
+    let event = DeployFailed {
+        service: "billing".into(),
+    };
+    let _ = event.render();
+    let _ = event.notify();
+}
