@@ -14,9 +14,9 @@
 //!   HIPCHAT_AUTH_TOKEN=... cargo run --example quickstart      # your server
 //! ```
 
+mod support;
+
 use hipchat::prelude::*;
-use hipchat::{BackendKind, Notifier, Settings};
-use hipchat_devserver::DevServer;
 
 /// A template file, `templates/deploy_failed.hipchat`, ported from django-hipchat: its
 /// `room_id` block names the room.
@@ -44,7 +44,7 @@ struct Link {
 #[hipchat(
     room = "Ops",
     format = "text",
-    message = "@{{ on_call }} disk {{ disk }} on {{ host }} is {{ percent }}% full"
+    message = "{{ on_call|mention }} disk {{ disk }} on {{ host }} is {{ percent }}% full"
 )]
 struct DiskAlmostFull {
     on_call: String,
@@ -55,28 +55,7 @@ struct DiskAlmostFull {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // Warnings and errors only: the local server logs every request at INFO.
-    tracing_subscriber::fmt()
-        .with_target(false)
-        .with_max_level(tracing::Level::WARN)
-        .init();
-
-    let configured = std::env::vars().any(|(name, _)| name.starts_with("HIPCHAT_"));
-    let local_server = if configured {
-        None
-    } else {
-        let server = DevServer::start().await?;
-        let settings = Settings::new()
-            .backend(BackendKind::Http)
-            .api_url(server.url().parse()?)
-            .auth_token("dev");
-        hipchat::set_default(Notifier::from_settings(settings)?);
-        println!(
-            "No HIPCHAT_* settings: sending to a local HipChat server at {}\n",
-            server.url()
-        );
-        Some(server)
-    };
+    let local_server = support::local_server_unless_configured().await?;
     let notifier = hipchat::default_notifier()?;
     println!("Default notifier: {notifier:?}\n");
 

@@ -1,0 +1,31 @@
+//! What the examples share: with no `HIPCHAT_*` configuration, a local HipChat server
+//! started in-process (`hipchat-devserver`) and an http notifier to it as the default.
+
+use hipchat::{BackendKind, Notifier, Settings};
+use hipchat_devserver::DevServer;
+
+/// Starts a local server and makes it the default notifier's target, unless `HIPCHAT_*`
+/// variables configure one; then the environment is used as it is and `None` returned.
+pub async fn local_server_unless_configured()
+-> Result<Option<DevServer>, Box<dyn std::error::Error>> {
+    // Warnings and errors only: the local server logs every request at INFO.
+    tracing_subscriber::fmt()
+        .with_target(false)
+        .with_max_level(tracing::Level::WARN)
+        .init();
+
+    if std::env::vars().any(|(name, _)| name.starts_with("HIPCHAT_")) {
+        return Ok(None);
+    }
+    let server = DevServer::start().await?;
+    let settings = Settings::new()
+        .backend(BackendKind::Http)
+        .api_url(server.url().parse()?)
+        .auth_token("dev");
+    hipchat::set_default(Notifier::from_settings(settings)?);
+    println!(
+        "No HIPCHAT_* settings: sending to a local HipChat server at {}\n",
+        server.url()
+    );
+    Ok(Some(server))
+}
