@@ -3,11 +3,14 @@
 //!
 //! Use it through the `hipchat` crate, which documents it. The pipeline, one file a step:
 //!
-//! - `attr.rs`: parse the attribute and the field attributes, keeping every value's span;
+//! - `attr.rs`: parse the attribute and the field attributes, keeping every value's span
+//!   (`attr/card.rs`: `card(...)`);
 //! - `template.rs`: find and parse the template, pick out django-style blocks;
 //! - `validate.rs`: check colors, formats, lengths and keys into a `model.rs` of the
-//!   notification, reporting every error together (`errors.rs` collects them);
-//! - `expand.rs`: emit the askama rendering code and `impl Notification`;
+//!   notification, reporting every error together (`errors.rs` collects them;
+//!   `validate/card.rs` and `model/card.rs` for the card);
+//! - `expand.rs`: emit `impl Notification`, with the askama templates from
+//!   `expand/templates.rs` and the card from `expand/card.rs`;
 //! - `fallback.rs`: on error, the errors plus a stub impl, so call sites show no cascade.
 
 mod attr;

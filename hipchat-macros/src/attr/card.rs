@@ -11,13 +11,12 @@ use super::{Value, parse_value, set_once};
 use crate::errors::Errors;
 
 /// `card(...)` as written.
-#[derive(Default)]
 pub(crate) struct CardArgs {
     /// Whether every key parsed; if not, a missing part may be a typo of it (`titel`),
     /// already reported, so missing parts are not reported again.
     pub(crate) complete: bool,
     /// The `card` key, where missing required parts are reported.
-    pub(crate) span: Option<Span>,
+    pub(crate) span: Span,
     pub(crate) style: Option<LitStr>,
     pub(crate) id: Option<LitStr>,
     pub(crate) title: Option<LitStr>,
@@ -94,8 +93,19 @@ pub(crate) fn parse(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<C
     }
     let errors_before = errors.len();
     let mut card = CardArgs {
-        span: Some(meta.path.span()),
-        ..CardArgs::default()
+        complete: false,
+        span: meta.path.span(),
+        style: None,
+        id: None,
+        title: None,
+        description: None,
+        html_description: None,
+        format: None,
+        url: None,
+        icon: None,
+        thumbnail: None,
+        activity: None,
+        attributes: Vec::new(),
     };
     nested(meta, "card", CARD_KEYS, errors, |key, meta, errors| {
         let slot = match key {

@@ -28,7 +28,7 @@ pub(crate) fn validate(
     errors: &mut Errors,
 ) -> Option<Card> {
     let errors_before = errors.len();
-    let span = args.span.unwrap_or_else(Span::call_site);
+    let span = args.span;
     // After a typo (`titel`), already reported, the part it meant is not reported missing.
     let missing = Missing {
         report: args.complete,
@@ -96,10 +96,11 @@ pub(crate) fn validate(
     let activity = args
         .activity
         .and_then(|activity| self::activity(activity, missing, errors));
-    if let Some(extra) = args.attributes.get(CARD_ATTRIBUTES.max) {
-        if let Err(violation) = CARD_ATTRIBUTES.check_count(args.attributes.len()) {
-            errors.at(extra.span, violation);
-        }
+    // Reported at the first attribute too many.
+    if let Some(extra) = args.attributes.get(CARD_ATTRIBUTES.max)
+        && let Err(violation) = CARD_ATTRIBUTES.check_count(args.attributes.len())
+    {
+        errors.at(extra.span, violation);
     }
     let attributes: Vec<_> = args
         .attributes
