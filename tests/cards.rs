@@ -79,7 +79,12 @@ fn a_declared_card_renders_to_the_card_built_by_hand() {
     let message = deploy_failed().render().unwrap();
     assert_eq!(message.body, "Deploy of billing 1.4.2 failed");
     let expected = Card::application(
-        Card::id_from(&("DeployFailed", "Deploy of billing 1.4.2")),
+        Card::id_from_parts(&[
+            "cards",
+            "DeployFailed",
+            "Deploy of billing 1.4.2 failed",
+            "Deploy of billing 1.4.2",
+        ]),
         "Deploy of billing 1.4.2",
     )
     // html parts escape interpolated values; plain-text parts send them as they are.
@@ -102,20 +107,41 @@ fn a_declared_card_renders_to_the_card_built_by_hand() {
 }
 
 #[test]
-fn the_derived_id_is_stable_and_follows_the_title() {
+fn the_derived_id_is_stable_and_tells_events_apart() {
     let first = deploy_failed().render().unwrap().card.unwrap();
     let again = deploy_failed().render().unwrap().card.unwrap();
     assert_eq!(first.id, again.id);
-    // Pinned: the id must not change between releases, or re-sent cards would duplicate.
-    assert_eq!(
-        first.id,
-        Card::id_from(&("DeployFailed", "Deploy of billing 1.4.2"))
-    );
-    let other = DeployFailed {
+    // Pinned (FNV-1a of the module, type name, body and title, computed independently):
+    // the id must not change between releases, or re-sent cards would duplicate.
+    assert_eq!(first.id, "9af88bdbad893ae7");
+    // Another deploy, and the same deploy in another region (same title, other body),
+    // are other cards.
+    let other_version = DeployFailed {
         version: "1.4.3".into(),
         ..deploy_failed()
     };
-    assert_ne!(other.render().unwrap().card.unwrap().id, first.id);
+    assert_ne!(other_version.render().unwrap().card.unwrap().id, first.id);
+}
+
+/// Same title and a body that differs only in a field the title does not show.
+#[hipchat(
+    room = "Ops",
+    message = "Disk {{ disk }} full on {{ host }}",
+    card(style = "application", title = "Disk full")
+)]
+struct DiskFull {
+    host: &'static str,
+    disk: &'static str,
+}
+
+#[test]
+fn events_with_a_fixed_title_are_told_apart_by_their_message() {
+    let id = |host| {
+        let event = DiskFull { host, disk: "/var" };
+        event.render().unwrap().card.unwrap().id
+    };
+    assert_eq!(id("db-1"), id("db-1"));
+    assert_ne!(id("db-1"), id("db-2"));
 }
 
 /// The smallest card: style and title; the id from a marked field, used as written.
@@ -240,7 +266,8 @@ async fn a_templated_lozenge_that_is_not_one_is_a_typed_error() {
     };
     let error = event.notify().via(&notifier).await.unwrap_err();
     match &error {
-        Error::Validation(ValidationError::UnknownValue(unknown)) => {
+        Error::Validation(ValidationError::CardValue { field, unknown }) => {
+            assert_eq!(field, "card.attributes[2].value.style");
             assert_eq!(unknown.kind, "lozenge");
             assert_eq!(unknown.suggestion(), Some("lozenge-success"));
         }
@@ -302,4 +329,61 @@ async fn declared_cards_reach_the_server_as_declared() {
     assert_eq!(recorded[1].attach_to.as_deref(), Some("4f6c2a5e"));
     assert_eq!(recorded[1].card, None);
     server.stop().await.unwrap();
+}
+
+/// Required parts that render blank, and optional nested parts that do.
+#[hipchat(
+    room = "Ops",
+    message = "Build {{ number }}",
+    card(
+        style = "image",
+        title = "{{ title }}",
+        icon(url = "https://ci.example.com/i.png", url_2x = "{{ hidpi }}"),
+        activity(html = "{{ activity }}", icon = "https://ci.example.com/a.png"),
+        attribute(value = "{{ value }}", style = "{{ lozenge }}"),
+    )
+)]
+struct Sparse {
+    number: u32,
+    title: &'static str,
+    hidpi: &'static str,
+    activity: &'static str,
+    value: &'static str,
+    lozenge: &'static str,
+}
+
+#[test]
+fn blank_optional_parts_are_left_out_and_blank_required_ones_are_errors() {
+    let sparse = Sparse {
+        number: 7,
+        title: "Build 7",
+        hidpi: "",
+        activity: " ",
+        value: "green",
+        lozenge: "",
+    };
+    let card = sparse.render().unwrap().card.unwrap();
+    assert_eq!(card.icon, Some(Icon::new("https://ci.example.com/i.png")));
+    assert_eq!(card.activity, None);
+    assert_eq!(card.attributes, vec![Attribute::new("green")]);
+    assert_schema_accepts(&card);
+
+    let untitled = Sparse {
+        title: "",
+        ..sparse
+    };
+    match untitled.render().unwrap().card.unwrap().validate() {
+        Err(ValidationError::Card { field, .. }) => assert_eq!(field, "card.title"),
+        other => panic!("expected card.title to be refused, got {other:?}"),
+    }
+    let no_value = Sparse {
+        value: "",
+        ..sparse
+    };
+    match no_value.render().unwrap().card.unwrap().validate() {
+        Err(ValidationError::Card { field, .. }) => {
+            assert_eq!(field, "card.attributes[0].value.label")
+        }
+        other => panic!("expected the attribute's value to be refused, got {other:?}"),
+    }
 }

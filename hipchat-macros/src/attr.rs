@@ -59,7 +59,7 @@ fn parse_key(meta: &ParseNestedMeta<'_>, args: &mut Args, errors: &mut Errors) {
     let path = &meta.path;
     if path.is_ident("card") {
         let card = card::parse(meta, errors);
-        return set_once("card", &mut args.card, card, path, errors);
+        return set_once("card", &mut args.card, Some(card), path, errors);
     }
     let Some(key) = path.get_ident().map(Ident::to_string) else {
         let _ = parse_value(meta);

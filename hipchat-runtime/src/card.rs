@@ -207,6 +207,26 @@ impl Card {
         format!("{:016x}", hasher.finish())
     }
 
+    /// A stable card id from text: 16 hex digits of a 64-bit FNV-1a hash of each part's
+    /// length (8 bytes, little-endian) and UTF-8 bytes. It depends on nothing but the
+    /// bytes, so it never changes between releases, compilers or platforms. Cards
+    /// declared in `#[hipchat(card(...))]` without an id use it.
+    ///
+    /// ```
+    /// use hipchat_runtime::card::Card;
+    /// assert_eq!(Card::id_from_parts(&["deploy", "billing"]), "3064b483e04de2b6");
+    /// // Parts are delimited: moving text between them changes the id.
+    /// assert_ne!(Card::id_from_parts(&["deploy", "billing"]), Card::id_from_parts(&["deployb", "illing"]));
+    /// ```
+    pub fn id_from_parts(parts: &[&str]) -> String {
+        let mut hasher = StableHasher::default();
+        for part in parts {
+            hasher.write(&(part.len() as u64).to_le_bytes());
+            hasher.write(part.as_bytes());
+        }
+        format!("{:016x}", hasher.finish())
+    }
+
     /// Sets a plain-text description (0 to 500 characters).
     pub fn description(mut self, text: impl Into<String>) -> Self {
         self.description = Some(Description::Text(text.into()));

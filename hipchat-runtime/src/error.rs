@@ -247,6 +247,16 @@ pub enum ValidationError {
         violation: LimitViolation,
     },
 
+    /// A card part outside its closed set: a templated attribute `style` that rendered to
+    /// no lozenge. `field` is the part's path (`card.attributes[2].value.style`).
+    #[error("{field}: {unknown}")]
+    CardValue {
+        /// The part's path in the card.
+        field: String,
+        /// The value and the accepted ones.
+        unknown: UnknownValue,
+    },
+
     /// A card or `attach_to` on a message that cannot carry it: a private message, a
     /// shared link, or the HipChat API v1.
     #[error("{what} can only be sent with a room notification (API v2)")]

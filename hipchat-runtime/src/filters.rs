@@ -95,7 +95,9 @@ pub fn truncatechars<T: Display>(
 ///
 /// A mention name is one word: a value that is empty or holds whitespace or another `@`
 /// fails the rendering with an [`InvalidMention`] (inside [`Error::Render`](crate::Error::Render)),
-/// rather than sending a mention that silently reaches nobody.
+/// rather than sending a mention that silently reaches nobody. So do `all` and `here`,
+/// which alert the whole room: a field's value should never do that; write `@all` or
+/// `@here` in the template itself.
 #[askama::filter_fn]
 pub fn mention<T: Display>(value: T, _: &dyn askama::Values) -> askama::Result<String> {
     let text = value.to_string();
@@ -109,6 +111,11 @@ pub fn mention<T: Display>(value: T, _: &dyn askama::Values) -> askama::Result<S
     }
     if name.contains('@') {
         return Err(invalid("it holds `@` after the first character"));
+    }
+    if name.eq_ignore_ascii_case("all") || name.eq_ignore_ascii_case("here") {
+        return Err(invalid(
+            "it would alert the whole room; write @all or @here in the template",
+        ));
     }
     Ok(format!("@{name}"))
 }

@@ -1,11 +1,13 @@
 use hipchat::prelude::*;
 
+// One error: the card_id field is not also reported as "no card".
 #[hipchat(
     room = "Ops",
     message = "Deploy of {{ service }} failed",
     card = "application"
 )]
 struct DeployFailed {
+    #[hipchat(card_id)]
     service: String,
 }
 

@@ -81,16 +81,9 @@ const THUMBNAIL_KEYS: &[&str] = &["url", "url_2x", "width", "height"];
 const ACTIVITY_KEYS: &[&str] = &["html", "icon"];
 const ATTRIBUTE_KEYS: &[&str] = &["label", "value", "url", "style", "icon"];
 
-/// `card(...)`, after the `card` key of the struct attribute; `None` if it is not a list.
-pub(crate) fn parse(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<CardArgs> {
-    if !meta.input.peek(syn::token::Paren) {
-        skip_value(meta);
-        errors.spanned(
-            &meta.path,
-            "`card` takes its parts in parentheses: card(style = \"application\", title = \"...\")",
-        );
-        return None;
-    }
+/// `card(...)`, after the `card` key of the struct attribute. A `card` that is not a list
+/// is reported and kept, empty and incomplete, so nothing else reports it missing.
+pub(crate) fn parse(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> CardArgs {
     let errors_before = errors.len();
     let mut card = CardArgs {
         complete: false,
@@ -107,6 +100,14 @@ pub(crate) fn parse(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<C
         activity: None,
         attributes: Vec::new(),
     };
+    if !meta.input.peek(syn::token::Paren) {
+        skip_value(meta);
+        errors.spanned(
+            &meta.path,
+            "`card` takes its parts in parentheses: card(style = \"application\", title = \"...\")",
+        );
+        return card;
+    }
     nested(meta, "card", CARD_KEYS, errors, |key, meta, errors| {
         let slot = match key {
             "style" => &mut card.style,
@@ -140,7 +141,7 @@ pub(crate) fn parse(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<C
         set_once(key, slot, value, &meta.path, errors);
     });
     card.complete = errors.len() == errors_before;
-    Some(card)
+    card
 }
 
 fn icon(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<IconArgs> {

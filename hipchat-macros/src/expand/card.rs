@@ -30,7 +30,9 @@ pub(crate) fn expand(
         CardId::Field(FieldRef { ident, ty_span }) => quote_spanned! {*ty_span=>
             #private::TextField::text(&self.#ident)
         },
-        CardId::Derived => quote!(#private::Card::id_from(&(NOTIFICATION, &title))),
+        CardId::Derived => quote! {
+            #private::Card::id_from_parts(&[::core::module_path!(), NOTIFICATION, &message.body, &title])
+        },
     };
     let style = variant(quote!(#private::CardStyle), card.style);
     let card_var = format_ident!("card");
@@ -100,7 +102,8 @@ pub(crate) fn expand(
     let attributes: Vec<_> = card
         .attributes
         .iter()
-        .map(|attribute| {
+        .enumerate()
+        .map(|(i, attribute)| {
             let attr = format_ident!("attribute");
             let value = parts.required(&attribute.value);
             let label = attribute
@@ -118,9 +121,10 @@ pub(crate) fn expand(
                 }
                 Style::Template(part) => {
                     let rendered = parts.optional(part);
+                    let field = format!("card.attributes[{i}].value.style");
                     quote! {
                         let attribute = match #rendered {
-                            ::core::option::Option::Some(style) => attribute.style(#private::parse(&style)?),
+                            ::core::option::Option::Some(style) => attribute.style(#private::parse_lozenge(&style, #field)?),
                             ::core::option::Option::None => attribute,
                         };
                     }

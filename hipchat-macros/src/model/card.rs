@@ -25,7 +25,7 @@ pub(crate) enum CardId {
     Part(Part),
     /// A field marked `#[hipchat(card_id)]`.
     Field(FieldRef),
-    /// Neither: a hash of the notification's type name and the rendered title.
+    /// Neither: a hash of the module, the type name, the rendered body and title.
     Derived,
 }
 
