@@ -6,17 +6,15 @@
 mod card;
 mod templates;
 
-use std::fmt::Debug;
-
-use hipchat_spec::{Color, Format};
+use hipchat_spec::Format;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
-use syn::{Data, DeriveInput, Fields, Ident, Path};
+use syn::{Data, DeriveInput, Fields, Path};
 
 use crate::attr::{self, Role};
 use crate::errors::Errors;
 use crate::fallback;
-use crate::model::{Dynamic, FieldRef, Notification, TemplateSource, Value};
+use crate::model::{Dynamic, FieldRef, Notification, TemplateSource};
 use crate::validate;
 
 use templates::{Event, Template, Templates};
@@ -78,38 +76,15 @@ fn expand(input: &DeriveInput, notification: &Notification) -> TokenStream {
 
     let mut templates = Templates::new(&event, &private);
     let body = templates.add("body", body_template(notification, None));
-    let mut block_method = |role: Role| match notification.values.dynamic(role) {
-        Some(Dynamic::Block) => {
-            let name = role.block_name();
-            let template = body_template(notification, Some(name));
-            Some(templates.add(&format!("block_{name}"), template))
-        }
-        _ => None,
-    };
-    let room = string_value(
-        &private,
-        quote!(room),
-        &notification.values.room,
-        block_method(Role::Room),
-    );
-    let from = string_value(
-        &private,
-        quote!(from),
-        &notification.values.from,
-        block_method(Role::From),
-    );
-    let color = color_value(
-        &private,
-        &notification.values.color,
-        block_method(Role::Color),
-    );
+    let [room, from, color] = [Role::Room, Role::From, Role::Color]
+        .map(|role| value(role, notification, &private, &mut templates));
     let card = notification
         .card
         .as_ref()
         .map(|card| card::expand(card, &private, &mut templates));
     let templates = templates.into_tokens();
 
-    let format = variant(quote!(#private::Format), notification.format);
+    let format = variant(quote!(#private::Format), notification.format.variant_name());
     let notify = notification.notify;
     let token = notification
         .token
@@ -169,10 +144,10 @@ fn body_template<'a>(notification: &'a Notification, block: Option<&'a str>) -> 
     }
 }
 
-/// `ty::Variant` for a value of one of `hipchat-spec`'s enums, whose variants are named
-/// alike in the runtime (by re-export).
-fn variant(ty: TokenStream, value: impl Debug) -> TokenStream {
-    let variant = format_ident!("{value:?}");
+/// `ty::Variant` for a value of one of `hipchat-spec`'s enums, which the runtime
+/// re-exports under the same names.
+fn variant(ty: TokenStream, variant_name: &str) -> TokenStream {
+    let variant = format_ident!("{variant_name}");
     quote!(#ty::#variant)
 }
 
@@ -180,47 +155,58 @@ pub(crate) fn private(krate: &Path) -> TokenStream {
     quote!(#krate::__private)
 }
 
-/// Sets `message.field` from its fixed value, then from its field or rendered block
-/// (`block`, the method wrapping the event for it).
-fn string_value(
+/// Sets `message.room`, `.from` or `.color` from the attribute's fixed value, then from
+/// its field or its rendered template block (derived here, so a block always has its
+/// template).
+fn value(
+    role: Role,
+    notification: &Notification,
     private: &TokenStream,
-    field: TokenStream,
-    value: &Value<String>,
-    block: Option<Ident>,
+    templates: &mut Templates<'_>,
 ) -> TokenStream {
-    let fixed = value.fixed.as_ref().map(|text| {
-        quote!(message.#field = ::core::option::Option::Some(::std::string::String::from(#text));)
-    });
-    let dynamic = match (&value.dynamic, block) {
-        (Some(Dynamic::Field(FieldRef { ident, ty_span })), _) => Some(quote_spanned! {*ty_span=>
-            message.#field = ::core::option::Option::Some(#private::TextField::text(&self.#ident));
+    let field = format_ident!("{}", role.key());
+    let values = &notification.values;
+    let fixed =
+        match role {
+            Role::Room => values.room.fixed.as_deref().map(
+                |text| quote!(::core::option::Option::Some(::std::string::String::from(#text))),
+            ),
+            Role::From => values.from.fixed.as_deref().map(
+                |text| quote!(::core::option::Option::Some(::std::string::String::from(#text))),
+            ),
+            Role::Color => values
+                .color
+                .fixed
+                .map(|color| variant(quote!(#private::Color), color.variant_name())),
+        }
+        .map(|fixed| quote!(message.#field = #fixed;));
+    let dynamic = match values.dynamic(role) {
+        None => None,
+        // Spanned at the field's type, where a type that cannot supply the value is reported.
+        Some(Dynamic::Field(FieldRef { ident, ty_span })) => Some(match role {
+            Role::Color => quote_spanned! {*ty_span=>
+                message.#field = #private::ColorField::color(&self.#ident);
+            },
+            Role::Room | Role::From => quote_spanned! {*ty_span=>
+                message.#field = ::core::option::Option::Some(#private::TextField::text(&self.#ident));
+            },
         }),
-        (Some(Dynamic::Block), Some(method)) => Some(quote! {
-            if let ::core::option::Option::Some(value) = #private::render_block(&self.#method(), NOTIFICATION)? {
-                message.#field = ::core::option::Option::Some(value);
-            }
-        }),
-        _ => None,
-    };
-    quote!(#fixed #dynamic)
-}
-
-/// Sets `message.color` as [`string_value`] sets text fields.
-fn color_value(private: &TokenStream, value: &Value<Color>, block: Option<Ident>) -> TokenStream {
-    let fixed = value.fixed.map(|color| {
-        let color = variant(quote!(#private::Color), color);
-        quote!(message.color = #color;)
-    });
-    let dynamic = match (&value.dynamic, block) {
-        (Some(Dynamic::Field(FieldRef { ident, ty_span })), _) => Some(quote_spanned! {*ty_span=>
-            message.color = #private::ColorField::color(&self.#ident);
-        }),
-        (Some(Dynamic::Block), Some(method)) => Some(quote! {
-            if let ::core::option::Option::Some(value) = #private::render_block(&self.#method(), NOTIFICATION)? {
-                message.color = #private::parse(&value)?;
-            }
-        }),
-        _ => None,
+        Some(Dynamic::Block) => {
+            let name = role.block_name();
+            let method = templates.add(
+                &format!("block_{name}"),
+                body_template(notification, Some(name)),
+            );
+            let from_text = match role {
+                Role::Color => quote!(#private::parse(&value)?),
+                Role::Room | Role::From => quote!(::core::option::Option::Some(value)),
+            };
+            Some(quote! {
+                if let ::core::option::Option::Some(value) = #private::render_block(&self.#method(), NOTIFICATION)? {
+                    message.#field = #from_text;
+                }
+            })
+        }
     };
     quote!(#fixed #dynamic)
 }

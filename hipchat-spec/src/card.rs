@@ -1,57 +1,6 @@
 //! The card's closed sets (spec §6, server-echo schema): styles, formats and lozenges.
 
-use std::fmt;
-use std::str::FromStr;
-
-use crate::UnknownValue;
-
-macro_rules! wire_enum {
-    (
-        $(#[$meta:meta])*
-        $name:ident, $kind:literal {
-            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-        pub enum $name {
-            $( $(#[$vmeta])* #[cfg_attr(feature = "serde", serde(rename = $wire))] $variant, )+
-        }
-
-        impl $name {
-            /// Every value's wire name, in the schema's order.
-            pub const NAMES: &'static [&'static str] = &[$($wire),+];
-
-            /// Every value, in the schema's order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The wire name.
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    $( $name::$variant => $wire, )+
-                }
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = UnknownValue;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                match value {
-                    $( $wire => Ok($name::$variant), )+
-                    _ => Err(UnknownValue::new($kind, value, $name::NAMES)),
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
+use crate::wire_enum::wire_enum;
 
 wire_enum! {
     /// A card's `style`: what kind of thing the card shows.

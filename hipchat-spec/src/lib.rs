@@ -14,6 +14,7 @@ mod limits;
 mod suggest;
 mod token_name;
 mod unknown;
+mod wire_enum;
 
 pub use card::{CardFormat, CardStyle, Lozenge};
 pub use color::Color;

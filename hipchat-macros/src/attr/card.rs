@@ -12,8 +12,9 @@ use crate::errors::Errors;
 
 /// `card(...)` as written.
 pub(crate) struct CardArgs {
-    /// Whether every key parsed; if not, a missing part may be a typo of it (`titel`),
-    /// already reported, so missing parts are not reported again.
+    /// Whether its own keys all parsed (nested objects keep their own flag); if not, a
+    /// missing part may be a typo of it (`titel`), already reported, so missing parts
+    /// are not reported again.
     pub(crate) complete: bool,
     /// The `card` key, where missing required parts are reported.
     pub(crate) span: Span,
@@ -32,6 +33,8 @@ pub(crate) struct CardArgs {
 
 /// `icon = "url"` or `icon(url = "...", url_2x = "...")`.
 pub(crate) struct IconArgs {
+    /// Whether its own keys all parsed (see [`CardArgs::complete`]).
+    pub(crate) complete: bool,
     pub(crate) span: Span,
     pub(crate) url: Option<LitStr>,
     pub(crate) url_2x: Option<LitStr>,
@@ -39,6 +42,8 @@ pub(crate) struct IconArgs {
 
 /// `thumbnail = "url"` or `thumbnail(url = "...", url_2x = "...", width = 320, height = 240)`.
 pub(crate) struct ThumbnailArgs {
+    /// Whether its own keys all parsed (see [`CardArgs::complete`]).
+    pub(crate) complete: bool,
     pub(crate) span: Span,
     pub(crate) url: Option<LitStr>,
     pub(crate) url_2x: Option<LitStr>,
@@ -48,6 +53,8 @@ pub(crate) struct ThumbnailArgs {
 
 /// `activity = "html"` or `activity(html = "...", icon = ...)`.
 pub(crate) struct ActivityArgs {
+    /// Whether its own keys all parsed (see [`CardArgs::complete`]).
+    pub(crate) complete: bool,
     pub(crate) span: Span,
     pub(crate) html: Option<LitStr>,
     pub(crate) icon: Option<IconArgs>,
@@ -55,6 +62,8 @@ pub(crate) struct ActivityArgs {
 
 /// `attribute(label = "...", value = "...", url = "...", style = "lozenge-...", icon = ...)`.
 pub(crate) struct AttributeArgs {
+    /// Whether its own keys all parsed (see [`CardArgs::complete`]).
+    pub(crate) complete: bool,
     pub(crate) span: Span,
     pub(crate) label: Option<LitStr>,
     pub(crate) value: Option<LitStr>,
@@ -84,7 +93,6 @@ const ATTRIBUTE_KEYS: &[&str] = &["label", "value", "url", "style", "icon"];
 /// `card(...)`, after the `card` key of the struct attribute. A `card` that is not a list
 /// is reported and kept, empty and incomplete, so nothing else reports it missing.
 pub(crate) fn parse(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> CardArgs {
-    let errors_before = errors.len();
     let mut card = CardArgs {
         complete: false,
         span: meta.path.span(),
@@ -108,44 +116,52 @@ pub(crate) fn parse(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> CardArgs
         );
         return card;
     }
-    nested(meta, "card", CARD_KEYS, errors, |key, meta, errors| {
-        let slot = match key {
-            "style" => &mut card.style,
-            "id" => &mut card.id,
-            "title" => &mut card.title,
-            "description" => &mut card.description,
-            "html_description" => &mut card.html_description,
-            "format" => &mut card.format,
-            "url" => &mut card.url,
-            "icon" => {
-                let icon = icon(meta, errors);
-                return set_once(key, &mut card.icon, icon, &meta.path, errors);
-            }
-            "thumbnail" => {
-                let thumbnail = thumbnail(meta, errors);
-                return set_once(key, &mut card.thumbnail, thumbnail, &meta.path, errors);
-            }
-            "activity" => {
-                let activity = activity(meta, errors);
-                return set_once(key, &mut card.activity, activity, &meta.path, errors);
-            }
-            "attribute" => {
-                if let Some(attribute) = attribute(meta, errors) {
-                    card.attributes.push(attribute);
+    const OBJECTS: &[&str] = &["icon", "thumbnail", "activity", "attribute"];
+    card.complete = nested(
+        meta,
+        "card",
+        CARD_KEYS,
+        OBJECTS,
+        errors,
+        |key, meta, errors| {
+            let slot = match key {
+                "style" => &mut card.style,
+                "id" => &mut card.id,
+                "title" => &mut card.title,
+                "description" => &mut card.description,
+                "html_description" => &mut card.html_description,
+                "format" => &mut card.format,
+                "url" => &mut card.url,
+                "icon" => {
+                    let icon = icon(meta, errors);
+                    return set_once(key, &mut card.icon, icon, &meta.path, errors);
                 }
-                return;
-            }
-            _ => unreachable!("keys are checked against CARD_KEYS"),
-        };
-        let value = string(key, meta, errors);
-        set_once(key, slot, value, &meta.path, errors);
-    });
-    card.complete = errors.len() == errors_before;
+                "thumbnail" => {
+                    let thumbnail = thumbnail(meta, errors);
+                    return set_once(key, &mut card.thumbnail, thumbnail, &meta.path, errors);
+                }
+                "activity" => {
+                    let activity = activity(meta, errors);
+                    return set_once(key, &mut card.activity, activity, &meta.path, errors);
+                }
+                "attribute" => {
+                    if let Some(attribute) = attribute(meta, errors) {
+                        card.attributes.push(attribute);
+                    }
+                    return;
+                }
+                _ => unreachable!("keys are checked against CARD_KEYS"),
+            };
+            let value = string(key, meta, errors);
+            set_once(key, slot, value, &meta.path, errors);
+        },
+    );
     card
 }
 
 fn icon(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<IconArgs> {
     let mut icon = IconArgs {
+        complete: true,
         span: meta.path.span(),
         url: None,
         url_2x: None,
@@ -154,7 +170,7 @@ fn icon(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<IconArgs> {
         icon.url = Some(string("icon", meta, errors)?);
         return Some(icon);
     }
-    nested(meta, "icon", ICON_KEYS, errors, |key, meta, errors| {
+    icon.complete = nested(meta, "icon", ICON_KEYS, &[], errors, |key, meta, errors| {
         let slot = match key {
             "url" => &mut icon.url,
             _ => &mut icon.url_2x,
@@ -167,6 +183,7 @@ fn icon(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<IconArgs> {
 
 fn thumbnail(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<ThumbnailArgs> {
     let mut thumbnail = ThumbnailArgs {
+        complete: true,
         span: meta.path.span(),
         url: None,
         url_2x: None,
@@ -177,10 +194,11 @@ fn thumbnail(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<Thumbnai
         thumbnail.url = Some(string("thumbnail", meta, errors)?);
         return Some(thumbnail);
     }
-    nested(
+    thumbnail.complete = nested(
         meta,
         "thumbnail",
         THUMBNAIL_KEYS,
+        &[],
         errors,
         |key, meta, errors| {
             let Some(value) = Value::parse(key, meta, errors) else {
@@ -211,6 +229,7 @@ fn thumbnail(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<Thumbnai
 
 fn activity(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<ActivityArgs> {
     let mut activity = ActivityArgs {
+        complete: true,
         span: meta.path.span(),
         html: None,
         icon: None,
@@ -219,10 +238,11 @@ fn activity(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<ActivityA
         activity.html = Some(string("activity", meta, errors)?);
         return Some(activity);
     }
-    nested(
+    activity.complete = nested(
         meta,
         "activity",
         ACTIVITY_KEYS,
+        &["icon"],
         errors,
         |key, meta, errors| {
             if key == "html" {
@@ -247,6 +267,7 @@ fn attribute(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<Attribut
         return None;
     }
     let mut attribute = AttributeArgs {
+        complete: true,
         span: meta.path.span(),
         label: None,
         value: None,
@@ -254,10 +275,11 @@ fn attribute(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<Attribut
         style: None,
         icon: None,
     };
-    nested(
+    attribute.complete = nested(
         meta,
         "attribute",
         ATTRIBUTE_KEYS,
+        &["icon"],
         errors,
         |key, meta, errors| {
             let slot = match key {
@@ -279,17 +301,28 @@ fn attribute(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<Attribut
 
 /// Parses `what(key = ..., ...)`, calling `on_key` for each known key and reporting the
 /// others with the nearest known one. Keeps going after an error, so all are reported.
+/// Returns whether `what`'s own keys all parsed: errors inside the `objects` keys (nested
+/// objects such as `icon(...)`) are theirs, not `what`'s.
 fn nested(
     meta: &ParseNestedMeta<'_>,
     what: &str,
     keys: &[&str],
+    objects: &[&str],
     errors: &mut Errors,
     mut on_key: impl FnMut(&str, &ParseNestedMeta<'_>, &mut Errors),
-) {
+) -> bool {
+    let before = errors.len();
+    let mut in_objects = 0;
     let result = meta.parse_nested_meta(|meta| {
         let key = meta.path.get_ident().map(ToString::to_string);
         match key.as_deref().filter(|key| keys.contains(key)) {
-            Some(key) => on_key(key, &meta, errors),
+            Some(key) => {
+                let start = errors.len();
+                on_key(key, &meta, errors);
+                if objects.contains(&key) {
+                    in_objects += errors.len() - start;
+                }
+            }
             None => {
                 skip_value(&meta);
                 let written = key.unwrap_or_default();
@@ -306,6 +339,7 @@ fn nested(
     if let Err(error) = result {
         errors.push(error);
     }
+    errors.len() - before == in_objects
 }
 
 /// The string after `key =`, reporting anything else.

@@ -34,10 +34,10 @@ pub(crate) fn expand(
             #private::Card::id_from_parts(&[::core::module_path!(), NOTIFICATION, &message.body, &title])
         },
     };
-    let style = variant(quote!(#private::CardStyle), card.style);
+    let style = variant(quote!(#private::CardStyle), card.style.variant_name());
     let card_var = format_ident!("card");
     let format = card.format.map(|format| {
-        let format = variant(quote!(#private::CardFormat), format);
+        let format = variant(quote!(#private::CardFormat), format.variant_name());
         quote!(let card = card.format(#format);)
     });
     let description = card.description.as_ref().map(|description| {
@@ -116,7 +116,7 @@ pub(crate) fn expand(
                 .map(|url| set_optional(&attr, &format_ident!("url"), parts.optional(url)));
             let style = attribute.style.as_ref().map(|style| match style {
                 Style::Static(lozenge) => {
-                    let lozenge = variant(quote!(#private::Lozenge), lozenge);
+                    let lozenge = variant(quote!(#private::Lozenge), lozenge.variant_name());
                     quote!(let attribute = attribute.style(#lozenge);)
                 }
                 Style::Template(part) => {

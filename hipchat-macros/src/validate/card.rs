@@ -30,9 +30,7 @@ pub(crate) fn validate(
     let errors_before = errors.len();
     let span = args.span;
     // After a typo (`titel`), already reported, the part it meant is not reported missing.
-    let missing = Missing {
-        report: args.complete,
-    };
+    let missing = Missing::unless_incomplete(args.complete);
     let style = missing
         .required(
             args.style.as_ref(),
@@ -89,13 +87,13 @@ pub(crate) fn validate(
     let url = optional(args.url.as_ref(), CARD_URL, "card.url", false, errors);
     let icon = args
         .icon
-        .and_then(|icon| self::icon(icon, "card.icon", missing, errors));
+        .and_then(|icon| self::icon(icon, "card.icon", errors));
     let thumbnail = args
         .thumbnail
-        .and_then(|thumbnail| self::thumbnail(thumbnail, missing, errors));
+        .and_then(|thumbnail| self::thumbnail(thumbnail, errors));
     let activity = args
         .activity
-        .and_then(|activity| self::activity(activity, missing, errors));
+        .and_then(|activity| self::activity(activity, errors));
     // Reported at the first attribute too many.
     if let Some(extra) = args.attributes.get(CARD_ATTRIBUTES.max)
         && let Err(violation) = CARD_ATTRIBUTES.check_count(args.attributes.len())
@@ -106,7 +104,7 @@ pub(crate) fn validate(
         .attributes
         .into_iter()
         .enumerate()
-        .filter_map(|(i, attribute)| self::attribute(attribute, i, missing, errors))
+        .filter_map(|(i, attribute)| self::attribute(attribute, i, errors))
         .collect();
     if errors.len() > errors_before {
         return None;
@@ -125,13 +123,18 @@ pub(crate) fn validate(
     })
 }
 
-/// Reports required parts that are missing, unless the card had errors already.
+/// Reports the required parts of one object (card, icon, ...) that are missing, unless
+/// the object's own keys had errors already.
 #[derive(Clone, Copy)]
 struct Missing {
     report: bool,
 }
 
 impl Missing {
+    fn unless_incomplete(complete: bool) -> Self {
+        Self { report: complete }
+    }
+
     /// A part `what(...)` must have, reported at `span` when missing.
     fn required<'a>(
         self,
@@ -190,7 +193,8 @@ fn closed_set<T: FromStr<Err = UnknownValue>>(lit: &LitStr, errors: &mut Errors)
         .ok()
 }
 
-fn icon(args: IconArgs, path: &str, missing: Missing, errors: &mut Errors) -> Option<Icon> {
+fn icon(args: IconArgs, path: &str, errors: &mut Errors) -> Option<Icon> {
+    let missing = Missing::unless_incomplete(args.complete);
     let url = missing
         .required(
             args.url.as_ref(),
@@ -211,7 +215,8 @@ fn icon(args: IconArgs, path: &str, missing: Missing, errors: &mut Errors) -> Op
     Some(Icon { url: url?, url_2x })
 }
 
-fn thumbnail(args: ThumbnailArgs, missing: Missing, errors: &mut Errors) -> Option<Thumbnail> {
+fn thumbnail(args: ThumbnailArgs, errors: &mut Errors) -> Option<Thumbnail> {
+    let missing = Missing::unless_incomplete(args.complete);
     let url = missing
         .required(
             args.url.as_ref(),
@@ -258,7 +263,8 @@ fn pixels(lit: &LitInt, errors: &mut Errors) -> Option<u32> {
         .ok()
 }
 
-fn activity(args: ActivityArgs, missing: Missing, errors: &mut Errors) -> Option<Activity> {
+fn activity(args: ActivityArgs, errors: &mut Errors) -> Option<Activity> {
+    let missing = Missing::unless_incomplete(args.complete);
     let html = missing
         .required(
             args.html.as_ref(),
@@ -271,16 +277,12 @@ fn activity(args: ActivityArgs, missing: Missing, errors: &mut Errors) -> Option
         .and_then(|lit| part(lit, CARD_ACTIVITY_HTML, "card.activity.html", true, errors));
     let icon = args
         .icon
-        .and_then(|icon| self::icon(icon, "card.activity.icon", missing, errors));
+        .and_then(|icon| self::icon(icon, "card.activity.icon", errors));
     Some(Activity { html: html?, icon })
 }
 
-fn attribute(
-    args: AttributeArgs,
-    i: usize,
-    missing: Missing,
-    errors: &mut Errors,
-) -> Option<Attribute> {
+fn attribute(args: AttributeArgs, i: usize, errors: &mut Errors) -> Option<Attribute> {
+    let missing = Missing::unless_incomplete(args.complete);
     let at = format!("card.attributes[{i}]");
     let value = missing
         .required(
@@ -320,7 +322,7 @@ fn attribute(
         .and_then(|lit| lozenge(lit, &at, errors));
     let icon = args
         .icon
-        .and_then(|icon| self::icon(icon, &format!("{at}.value.icon"), missing, errors));
+        .and_then(|icon| self::icon(icon, &format!("{at}.value.icon"), errors));
     Some(Attribute {
         label,
         value: value?,
