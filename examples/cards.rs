@@ -73,6 +73,7 @@ struct RollbackStarted {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    support::init_logging();
     let local_server = support::local_server_unless_configured().await?;
     let notifier = hipchat::default_notifier()?;
 

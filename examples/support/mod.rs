@@ -4,16 +4,19 @@
 use hipchat::{BackendKind, Notifier, Settings};
 use hipchat_devserver::DevServer;
 
-/// Starts a local server and makes it the default notifier's target, unless `HIPCHAT_*`
-/// variables configure one; then the environment is used as it is and `None` returned.
-pub async fn local_server_unless_configured()
--> Result<Option<DevServer>, Box<dyn std::error::Error>> {
-    // Warnings and errors only: the local server logs every request at INFO.
+/// Logs warnings and errors (fail-silently reports, delivery failures) to the terminal;
+/// not INFO, at which the local server logs every request.
+pub fn init_logging() {
     tracing_subscriber::fmt()
         .with_target(false)
         .with_max_level(tracing::Level::WARN)
         .init();
+}
 
+/// Starts a local server and makes it the default notifier's target, unless `HIPCHAT_*`
+/// variables configure one; then the environment is used as it is and `None` returned.
+pub async fn local_server_unless_configured()
+-> Result<Option<DevServer>, Box<dyn std::error::Error>> {
     if std::env::vars().any(|(name, _)| name.starts_with("HIPCHAT_")) {
         return Ok(None);
     }

@@ -273,7 +273,7 @@ impl Supplies {
 
 /// A field marked `#[hipchat(room)]`, `#[hipchat(card_id)]` and the like.
 pub(crate) struct FieldRole {
-    pub(crate) role: Supplies,
+    pub(crate) supplies: Supplies,
     pub(crate) ident: Ident,
     /// The field's type, where a type mismatch is reported.
     pub(crate) ty_span: Span,
@@ -281,11 +281,11 @@ pub(crate) struct FieldRole {
     pub(crate) span: Span,
 }
 
-impl FieldRole {
-    pub(crate) fn into_ref(self) -> crate::model::FieldRef {
-        crate::model::FieldRef {
-            ident: self.ident,
-            ty_span: self.ty_span,
+impl From<FieldRole> for crate::model::FieldRef {
+    fn from(field: FieldRole) -> Self {
+        Self {
+            ident: field.ident,
+            ty_span: field.ty_span,
         }
     }
 }
@@ -301,7 +301,7 @@ pub(crate) fn take_field_roles(fields: &mut Fields, errors: &mut Errors) -> Vec<
         field.attrs = others;
         for attribute in ours {
             let result = attribute.parse_nested_meta(|meta| {
-                let role = match meta.path.get_ident().map(Ident::to_string).as_deref() {
+                let supplies = match meta.path.get_ident().map(Ident::to_string).as_deref() {
                     Some("room") => Supplies::Value(Role::Room),
                     Some("color") => Supplies::Value(Role::Color),
                     Some("from") => Supplies::Value(Role::From),
@@ -318,18 +318,18 @@ pub(crate) fn take_field_roles(fields: &mut Fields, errors: &mut Errors) -> Vec<
                     }
                 };
                 if meta.input.peek(syn::Token![=]) {
-                    let key = role.key();
+                    let key = supplies.key();
                     return Err(meta.error(format!(
                         "field roles take no value: write #[hipchat({key})] to take the {key} from this \
                          field, or {}",
-                        role.fixed_alternative()
+                        supplies.fixed_alternative()
                     )));
                 }
                 let Some(ident) = field.ident.clone() else {
                     return Err(meta.error("field roles need a named field"));
                 };
                 roles.push(FieldRole {
-                    role,
+                    supplies,
                     ident,
                     ty_span: field.ty.span(),
                     span: meta.path.span(),

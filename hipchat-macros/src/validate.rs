@@ -52,7 +52,7 @@ pub(crate) fn validate(
     let mut card_id = None;
     let mut attach_to = None;
     for field in roles {
-        match field.role {
+        match field.supplies {
             Supplies::Value(role) => assign_field(&mut values, &args, role, field, errors),
             Supplies::CardId => once(&mut card_id, "the card's id", field, errors),
             Supplies::AttachTo => once(&mut attach_to, "attach_to", field, errors),
@@ -60,7 +60,7 @@ pub(crate) fn validate(
     }
     let card = match args.card.take() {
         Some(card) => {
-            let id = card_id.map(|field| CardId::Field(field.into_ref()));
+            let id = card_id.map(|field| CardId::Field(field.into()));
             card::validate(card, id, errors)
         }
         None => {
@@ -90,7 +90,7 @@ pub(crate) fn validate(
         token,
         values,
         card,
-        attach_to: attach_to.map(FieldRole::into_ref),
+        attach_to: attach_to.map(FieldRef::from),
     })
 }
 

@@ -108,12 +108,11 @@ pub(crate) fn parse(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> CardArgs
         activity: None,
         attributes: Vec::new(),
     };
-    if !meta.input.peek(syn::token::Paren) {
-        skip_value(meta);
-        errors.spanned(
-            &meta.path,
-            "`card` takes its parts in parentheses: card(style = \"application\", title = \"...\")",
-        );
+    if !is_list(
+        meta,
+        "card(style = \"application\", title = \"...\")",
+        errors,
+    ) {
         return card;
     }
     const OBJECTS: &[&str] = &["icon", "thumbnail", "activity", "attribute"];
@@ -258,12 +257,11 @@ fn activity(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<ActivityA
 }
 
 fn attribute(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Option<AttributeArgs> {
-    if !meta.input.peek(syn::token::Paren) {
-        skip_value(meta);
-        errors.spanned(
-            &meta.path,
-            "`attribute` takes its parts in parentheses: attribute(label = \"Status\", value = \"failed\")",
-        );
+    if !is_list(
+        meta,
+        "attribute(label = \"Status\", value = \"failed\")",
+        errors,
+    ) {
         return None;
     }
     let mut attribute = AttributeArgs {
@@ -340,6 +338,25 @@ fn nested(
         errors.push(error);
     }
     errors.len() - before == in_objects
+}
+
+/// Whether the key is followed by a list in parentheses; if not, reports it with
+/// `example` and skips what follows.
+fn is_list(meta: &ParseNestedMeta<'_>, example: &str, errors: &mut Errors) -> bool {
+    if meta.input.peek(syn::token::Paren) {
+        return true;
+    }
+    skip_value(meta);
+    let key = meta
+        .path
+        .get_ident()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    errors.spanned(
+        &meta.path,
+        format!("`{key}` takes its parts in parentheses: {example}"),
+    );
+    false
 }
 
 /// The string after `key =`, reporting anything else.

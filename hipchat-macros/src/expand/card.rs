@@ -67,17 +67,12 @@ pub(crate) fn expand(
         let size = thumbnail
             .size
             .map(|(width, height)| quote!(let thumbnail = thumbnail.size(#width, #height);));
-        let value = quote! {
-            match #url {
-                ::core::option::Option::Some(url) => {
-                    let thumbnail = #private::Thumbnail::new(url);
-                    #url_2x
-                    #size
-                    ::core::option::Option::Some(thumbnail)
-                }
-                ::core::option::Option::None => ::core::option::Option::None,
-            }
-        };
+        let value = built_from(
+            url,
+            &thumb,
+            quote!(#private::Thumbnail::new),
+            quote!(#url_2x #size),
+        );
         set_optional(&card_var, &thumb, value)
     });
     let activity = card.activity.as_ref().map(|activity| {
@@ -87,16 +82,12 @@ pub(crate) fn expand(
             let icon = parts.icon(icon);
             set_optional(&activity_var, &format_ident!("icon"), icon)
         });
-        let value = quote! {
-            match #html {
-                ::core::option::Option::Some(html) => {
-                    let activity = #private::Activity::new(html);
-                    #icon
-                    ::core::option::Option::Some(activity)
-                }
-                ::core::option::Option::None => ::core::option::Option::None,
-            }
-        };
+        let value = built_from(
+            html,
+            &activity_var,
+            quote!(#private::Activity::new),
+            quote!(#icon),
+        );
         set_optional(&card_var, &activity_var, value)
     });
     let attributes: Vec<_> = card
@@ -170,6 +161,26 @@ fn set_optional(var: &syn::Ident, setter: &syn::Ident, value: TokenStream) -> To
     }
 }
 
+/// An `Option` of an object built from `required`, an `Option<String>` (`None`: no
+/// object): `let var = constructor(value); then`, where `then` refines `var`.
+fn built_from(
+    required: TokenStream,
+    var: &syn::Ident,
+    constructor: TokenStream,
+    then: TokenStream,
+) -> TokenStream {
+    quote! {
+        match #required {
+            ::core::option::Option::Some(value) => {
+                let #var = #constructor(value);
+                #then
+                ::core::option::Option::Some(#var)
+            }
+            ::core::option::Option::None => ::core::option::Option::None,
+        }
+    }
+}
+
 /// The card's templated parts, numbered in the order they are derived.
 struct Parts<'p, 't> {
     private: &'p TokenStream,
@@ -213,16 +224,7 @@ impl Parts<'_, '_> {
             .url_2x
             .as_ref()
             .map(|url| set_optional(&var, &format_ident!("url_2x"), self.optional(url)));
-        quote! {
-            match #url {
-                ::core::option::Option::Some(url) => {
-                    let icon = #private::Icon::new(url);
-                    #url_2x
-                    ::core::option::Option::Some(icon)
-                }
-                ::core::option::Option::None => ::core::option::Option::None,
-            }
-        }
+        built_from(url, &var, quote!(#private::Icon::new), quote!(#url_2x))
     }
 
     fn template(&mut self, part: &Part) -> syn::Ident {
