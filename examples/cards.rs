@@ -134,10 +134,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         service: "x".repeat(600),
         ..deploy("failed", "lozenge-error", Color::Red)
     };
-    match oversized.notify().await {
-        Err(error) => println!("Not sent: {error}\n"),
-        Ok(()) => println!("Not sent (fail silently is on, see the log above)\n"),
-    }
+    support::print_refusal(oversized.notify().await);
 
     if let Some(server) = local_server {
         let received = server.all_messages();

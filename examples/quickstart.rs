@@ -100,10 +100,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         version: "1.4.3".into(),
         url: "https://ci.example.com/builds/1843".into(),
     };
-    match oversized.notify().await {
-        Err(error) => println!("Not sent: {error}\n"),
-        Ok(()) => println!("Not sent (fail silently is on, see the log above)\n"),
-    }
+    support::print_refusal(oversized.notify().await);
 
     if let Some(server) = local_server {
         let received = server.all_messages();

@@ -32,3 +32,11 @@ pub async fn local_server_unless_configured()
     );
     Ok(Some(server))
 }
+
+/// Prints why a notification the example expects to be refused was not sent.
+pub fn print_refusal(result: Result<(), hipchat::Error>) {
+    match result {
+        Err(error) => println!("Not sent: {error}\n"),
+        Ok(()) => println!("Not sent (fail silently is on, see the log above)\n"),
+    }
+}
