@@ -10,6 +10,7 @@
 //! assert_eq!(card.validate(), Ok(()));
 //! ```
 
+use std::fmt;
 use std::hash::{Hash, Hasher};
 
 use hipchat_spec::{
@@ -319,31 +320,40 @@ impl Card {
                 .map_err(|violation| ValidationError::card("card.attributes", violation))?;
         }
         for (i, attribute) in self.attributes.iter().enumerate() {
-            let at = format!("card.attributes[{i}]");
             if let Some(label) = &attribute.label {
-                check(CARD_ATTRIBUTE_LABEL, &format!("{at}.label"), label)?;
+                check(
+                    CARD_ATTRIBUTE_LABEL,
+                    format_args!("card.attributes[{i}].label"),
+                    label,
+                )?;
             }
             let value = &attribute.value;
             check(
                 CARD_ATTRIBUTE_VALUE_LABEL,
-                &format!("{at}.value.label"),
+                format_args!("card.attributes[{i}].value.label"),
                 &value.label,
             )?;
             if let Some(url) = &value.url {
-                check(CARD_ATTRIBUTE_VALUE_URL, &format!("{at}.value.url"), url)?;
+                check(
+                    CARD_ATTRIBUTE_VALUE_URL,
+                    format_args!("card.attributes[{i}].value.url"),
+                    url,
+                )?;
             }
             if let Some(icon) = &value.icon {
-                icon.validate(&format!("{at}.value.icon"))?;
+                icon.validate(format_args!("card.attributes[{i}].value.icon"))?;
             }
         }
         Ok(())
     }
 }
 
-fn check(limit: Limit, field: &str, value: &str) -> Result<(), ValidationError> {
+/// Checks `value` against `limit`; the part's path is written only for an error, so a
+/// valid card is checked without allocating.
+fn check(limit: Limit, field: impl fmt::Display, value: &str) -> Result<(), ValidationError> {
     limit
         .check(value)
-        .map_err(|violation| ValidationError::card(field, violation))
+        .map_err(|violation| ValidationError::card(field.to_string(), violation))
 }
 
 impl Icon {
@@ -361,10 +371,10 @@ impl Icon {
         self
     }
 
-    fn validate(&self, at: &str) -> Result<(), ValidationError> {
-        check(CARD_ICON_URL, &format!("{at}.url"), &self.url)?;
+    fn validate(&self, at: impl fmt::Display) -> Result<(), ValidationError> {
+        check(CARD_ICON_URL, format_args!("{at}.url"), &self.url)?;
         if let Some(url) = &self.url_2x {
-            check(CARD_ICON_URL, &format!("{at}.url@2x"), url)?;
+            check(CARD_ICON_URL, format_args!("{at}.url@2x"), url)?;
         }
         Ok(())
     }
