@@ -108,6 +108,16 @@ pub enum Error {
     #[error("hipchat queue is shut down; notification not queued")]
     QueueClosed,
 
+    /// Code on the delivery path panicked (a custom backend's `send`, say). The
+    /// notification it was delivering failed; the others go on.
+    #[error("{during} panicked: {message}")]
+    Panicked {
+        /// What was being done.
+        during: &'static str,
+        /// The panic's message, when it had one.
+        message: String,
+    },
+
     /// The [`QueuedBackend`](crate::backend::QueuedBackend)'s durable outbox could not
     /// be opened, read or written.
     #[error("hipchat outbox {path}: {reason}")]
@@ -123,6 +133,34 @@ impl Error {
     /// Wraps the error of a custom [`Backend`](crate::Backend).
     pub fn backend(source: impl Into<Box<dyn error::Error + Send + Sync>>) -> Self {
         Error::Backend(source.into())
+    }
+
+    /// A panic caught while `during`, with its message when the payload has one.
+    pub(crate) fn panicked(during: &'static str, payload: &(dyn std::any::Any + Send)) -> Self {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "(no message)".to_owned());
+        Error::Panicked { during, message }
+    }
+
+    /// Whether trying again later may succeed: a rate limit (429, or 403 on API v1), a
+    /// server error (5xx), a request timeout (408), or a transport failure (connection
+    /// refused or reset, timeout). What a [`QueuedBackend`](crate::backend::QueuedBackend)
+    /// retries, besides errors of custom backends.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::RateLimited { .. } | Error::Server(_) | Error::Transport { .. } => true,
+            Error::UnexpectedStatus(api) => api.status == 408,
+            _ => false,
+        }
+    }
+
+    /// Whether the request timed out (the http backend's timeout, or a queued backend's
+    /// per-attempt timeout). The server may have acted on it.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport { reason, .. } if *reason == TIMED_OUT)
     }
 
     /// The server's answer, for errors that carry one.
@@ -155,6 +193,9 @@ impl Error {
         }
     }
 }
+
+/// [`Error::Transport`]'s reason for a request that took too long.
+pub(crate) const TIMED_OUT: &str = "timed out";
 
 struct RetryHint(Option<SystemTime>);
 
@@ -388,8 +429,18 @@ impl RateLimit {
         exhausted(self.flood_remaining, self.flood_reset)
             .or_else(|| exhausted(self.remaining, self.reset))
             .or(self.flood_reset.max(self.reset))
-            .map(|secs| UNIX_EPOCH + Duration::from_secs(secs))
+            .map(unix_time)
     }
+}
+
+/// The latest reset read as a time: 9999-12-31T23:59:59Z. A server (or a proxy) may send
+/// any number; a larger one is read as this, and the retry deadline then decides.
+const LATEST_RESET: u64 = 253_402_300_799;
+
+/// A Unix timestamp in seconds as a [`SystemTime`], saturating at [`LATEST_RESET`]
+/// (`UNIX_EPOCH + u64::MAX` seconds does not fit a `SystemTime`).
+pub(crate) fn unix_time(secs: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(secs.min(LATEST_RESET))
 }
 
 #[cfg(test)]
@@ -419,6 +470,22 @@ mod tests {
             Some(UNIX_EPOCH + Duration::from_secs(1_500_000_300))
         );
         assert_eq!(RateLimit::default().reset_time(), None);
+    }
+
+    #[test]
+    fn a_reset_beyond_any_date_saturates_instead_of_overflowing() {
+        let far = RateLimit {
+            reset: Some(u64::MAX),
+            flood_reset: Some(u64::MAX - 1),
+            ..RateLimit::default()
+        };
+        let latest = UNIX_EPOCH + Duration::from_secs(LATEST_RESET);
+        assert_eq!(far.reset_time(), Some(latest));
+        let error = Error::RateLimited {
+            reset: far.reset_time(),
+            api: Box::default(),
+        };
+        assert!(error.to_string().contains("253402300799"), "{error}");
     }
 
     #[test]

@@ -61,7 +61,9 @@ impl Notifier {
             }
             BackendKind::Queued if v1 => {
                 let http = HttpV1Backend::from_settings(&settings)?;
-                let backend = QueuedBackend::builder(http).settings(&settings)?.build()?;
+                let backend = QueuedBackend::builder(http)
+                    .config(settings.queue_config()?)
+                    .build()?;
                 Self::build(settings, "queued (API v1)", backend, None)
             }
             BackendKind::Console => {
@@ -75,7 +77,9 @@ impl Notifier {
             }
             BackendKind::Queued => {
                 let http = HttpBackend::from_settings(&settings)?;
-                let backend = QueuedBackend::builder(http).settings(&settings)?.build()?;
+                let backend = QueuedBackend::builder(http)
+                    .config(settings.queue_config()?)
+                    .build()?;
                 Self::build(settings, kind.as_str(), backend, None)
             }
         }

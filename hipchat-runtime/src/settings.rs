@@ -15,7 +15,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use url::Url;
 
-use crate::backend::queued::{FullPolicy, Rate};
+use crate::backend::queued::{FullPolicy, InvalidRate, QueueConfig, Rate};
 use crate::error::ConfigError;
 
 /// The server root HipChat's cloud used; self-hosted servers are configured with `api_url`.
@@ -197,15 +197,6 @@ pub struct Settings {
     api_version: Option<ApiVersion>,
 }
 
-/// The queued backend's settings, as given.
-pub(crate) struct QueueSettings<'a> {
-    pub capacity: Option<usize>,
-    pub full: Option<FullPolicy>,
-    pub outbox: Option<&'a PathBuf>,
-    pub token_rate: Option<Rate>,
-    pub room_rate: Option<Rate>,
-}
-
 impl Settings {
     /// Empty settings: default backend for the build, no token, no default room.
     pub fn new() -> Self {
@@ -271,13 +262,18 @@ impl Settings {
                         .ok_or_else(|| invalid(key, &value, "a number above zero"))?;
                     settings.queue_capacity = Some(capacity);
                 }
-                "HIPCHAT_QUEUE_FULL" => settings.queue_full = Some(value.parse()?),
+                "HIPCHAT_QUEUE_FULL" => {
+                    let policy = value
+                        .parse()
+                        .map_err(|_| invalid(key, &value, FullPolicy::NAMES.join(", ")))?;
+                    settings.queue_full = Some(policy);
+                }
                 "HIPCHAT_QUEUE_OUTBOX" => settings.queue_outbox = Some(value.into()),
                 "HIPCHAT_API_VERSION" => settings.api_version = Some(value.parse()?),
                 "HIPCHAT_RATE_LIMIT_TOKEN" | "HIPCHAT_RATE_LIMIT_ROOM" => {
-                    let rate = value.parse::<Rate>().map_err(|_| {
-                        invalid(key, &value, "requests/period, such as 30/1m or 100/5m")
-                    })?;
+                    let rate = value
+                        .parse::<Rate>()
+                        .map_err(|_| invalid(key, &value, InvalidRate::EXPECTED))?;
                     if key.ends_with("TOKEN") {
                         settings.rate_limit_token = Some(rate);
                     } else {
@@ -386,14 +382,25 @@ impl Settings {
         self.api_version.unwrap_or_default()
     }
 
-    pub(crate) fn queue(&self) -> QueueSettings<'_> {
-        QueueSettings {
+    /// The queued backend's part of the settings. An outbox asked for in a build without
+    /// the `durable` feature is an error naming the variable.
+    pub(crate) fn queue_config(&self) -> Result<QueueConfig, ConfigError> {
+        #[cfg(not(feature = "durable"))]
+        if let Some(path) = &self.queue_outbox {
+            return Err(invalid(
+                "HIPCHAT_QUEUE_OUTBOX",
+                &path.display().to_string(),
+                "no value: this build lacks the `durable` feature of hipchat-runtime",
+            ));
+        }
+        Ok(QueueConfig {
             capacity: self.queue_capacity,
             full: self.queue_full,
-            outbox: self.queue_outbox.as_ref(),
             token_rate: self.rate_limit_token,
             room_rate: self.rate_limit_room,
-        }
+            #[cfg(feature = "durable")]
+            outbox: self.queue_outbox.clone(),
+        })
     }
 
     /// The backend that will be built: the configured one or [`BackendKind::default_for_build`].

@@ -7,9 +7,11 @@ mod queued_common;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use hipchat_runtime::backend::queued::{FullPolicy, Pacing, RetryPolicy, UndeliveredReason};
+use hipchat_runtime::backend::queued::{
+    FullPolicy, Pacing, RetryPolicy, UndeliveredReason, WallClock,
+};
 use hipchat_runtime::backend::{MemoryBackend, QueuedBackend};
 use hipchat_runtime::{ApiError, Backend, Error, Message, Notifier, RateLimit, Settings};
 use queued_common::{assert_accounted, assert_room_order, plan, undelivered};
@@ -223,10 +225,11 @@ async fn retries_stop_at_max_attempts_and_at_the_deadline() {
 
 #[tokio::test(start_paused = true)]
 async fn a_429_waits_for_the_announced_reset() {
-    // The wall clock does not move in paused time: a reset 30 s ahead stays 30 s ahead,
-    // and the backend answers 429 until 30 s of (paused) time have passed.
+    // Resets are read against a wall clock that moves with tokio's paused clock, so the
+    // reset is exactly 30 s of paused time away; the backend answers 429 until then.
     let start = Instant::now();
-    let reset = SystemTime::now() + Duration::from_secs(30);
+    let clock = WallClock::tokio();
+    let reset = clock.now() + Duration::from_secs(30);
     let backend = Scripted::new(move |_, _| {
         if start.elapsed() < Duration::from_secs(30) {
             let mut api = api(429);
@@ -243,7 +246,8 @@ async fn a_429_waits_for_the_announced_reset() {
     });
     let queued = QueuedBackend::builder(backend.clone())
         .pacing(Pacing::unlimited().reset_margin(Duration::ZERO))
-        .retry(fast_retries())
+        .retry(fast_retries().jitter(false))
+        .wall_clock(clock)
         .build()
         .unwrap();
     let notifier = over(queued);
@@ -257,10 +261,10 @@ async fn a_429_waits_for_the_announced_reset() {
         (1, 5),
         "one 429, then one wait"
     );
-    let elapsed = start.elapsed();
-    assert!(
-        elapsed >= Duration::from_secs(30) && elapsed <= Duration::from_millis(30_300),
-        "{elapsed:?}"
+    assert_eq!(
+        start.elapsed(),
+        Duration::from_secs(30),
+        "no jitter: exactly the reset"
     );
     assert_room_order(
         &sent,
@@ -462,6 +466,62 @@ async fn non_queued_backends_flush_and_shut_down_as_no_ops() {
     notifier.send(Message::new("still works")).await.unwrap();
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_panicking_backend_or_callback_fails_one_notification_and_the_lane_goes_on() {
+    let backend = Scripted::new(|message, _| {
+        if message.body.ends_with("boom") {
+            panic!("the backend broke on {}", message.body);
+        }
+        Ok(())
+    });
+    let reported = Arc::new(Mutex::new(Vec::new()));
+    let seen = reported.clone();
+    let queued = QueuedBackend::builder(backend.clone())
+        .pacing(Pacing::unlimited())
+        .retry(fast_retries())
+        .on_failure(move |undelivered| {
+            seen.lock().unwrap().push(undelivered.message.body.clone());
+            panic!("the callback broke too");
+        })
+        .build()
+        .unwrap();
+    let notifier = over(queued);
+    for body in ["a1", "a2 boom", "a3", "b1 boom", "b2"] {
+        let room = if body.starts_with('a') { "A" } else { "B" };
+        notifier.send(Message::new(body).room(room)).await.unwrap();
+    }
+    let report = notifier.flush().await;
+    let mut failed: Vec<_> = report
+        .undelivered
+        .iter()
+        .map(|u| u.message.body.as_str())
+        .collect();
+    failed.sort_unstable();
+    assert_eq!(failed, ["a2 boom", "b1 boom"]);
+    for undelivered in &report.undelivered {
+        let UndeliveredReason::Failed(error) = &undelivered.reason else {
+            panic!("{undelivered:?}")
+        };
+        assert!(
+            matches!(&**error, Error::Panicked { message, .. } if message.starts_with("the backend broke on")),
+            "{error}"
+        );
+        assert_eq!(undelivered.attempts, 1, "a panic is not retried");
+    }
+    let mut reported = reported.lock().unwrap().clone();
+    reported.sort_unstable();
+    assert_eq!(reported, ["a2 boom", "b1 boom"]);
+    assert_eq!(backend.received("A"), ["a1", "a3"]);
+    assert_eq!(backend.received("B"), ["b2"]);
+    let m = notifier.metrics().unwrap();
+    assert_eq!(
+        (m.accepted, m.delivered, m.failed, m.pending()),
+        (5, 3, 2, 0)
+    );
+    let report = notifier.shutdown(Duration::from_secs(1)).await;
+    assert!(report.is_complete(), "{report:?}");
+}
+
 #[test]
 fn queued_from_settings_builds_outside_a_runtime() {
     let settings = Settings::from_vars([
@@ -477,7 +537,7 @@ fn queued_from_settings_builds_outside_a_runtime() {
     assert_eq!(notifier.metrics().unwrap().accepted, 0);
     let error = Settings::from_vars([("HIPCHAT_QUEUE_FULL", "block")]).unwrap_err();
     assert!(
-        error.to_string().contains("wait, error or drop_oldest"),
+        error.to_string().contains("wait, error, drop_oldest"),
         "{error}"
     );
     let error = Settings::from_vars([("HIPCHAT_RATE_LIMIT_ROOM", "fast")]).unwrap_err();

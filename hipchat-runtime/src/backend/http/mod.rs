@@ -178,7 +178,7 @@ pub(crate) async fn finish(
 /// underlying error stripped of its URL.
 pub(crate) fn transport_error(endpoint: &str, source: reqwest::Error) -> Error {
     let reason = if source.is_timeout() {
-        "timed out"
+        crate::error::TIMED_OUT
     } else if source.is_connect() {
         "connection failed"
     } else {

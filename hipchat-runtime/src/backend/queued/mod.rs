@@ -26,20 +26,23 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, Semaphore, TryAcquireError};
 
-use crate::settings::Settings;
 use crate::{Backend, Error, Message, RateLimit};
 
+mod clock;
 mod metrics;
 #[cfg(feature = "durable")]
 mod outbox;
 mod pacing;
 mod queue;
+mod rate;
 mod retry;
 mod worker;
 
+pub use clock::WallClock;
 pub use metrics::{FlushReport, QueueMetrics, Undelivered, UndeliveredReason};
-pub use pacing::{Pacing, Rate};
+pub use pacing::Pacing;
 pub use queue::FullPolicy;
+pub use rate::{InvalidRate, Rate};
 pub use retry::RetryPolicy;
 
 use metrics::Counters;
@@ -118,9 +121,21 @@ pub struct QueuedBuilder<B> {
     max_in_flight: usize,
     pacing: Pacing,
     retry: RetryPolicy,
+    wall_clock: WallClock,
     on_failure: Option<FailureCallback>,
     #[cfg(feature = "durable")]
     outbox: Option<std::path::PathBuf>,
+}
+
+/// What settings may configure of a queue; `None` leaves the builder's value.
+#[derive(Debug, Default)]
+pub(crate) struct QueueConfig {
+    pub capacity: Option<usize>,
+    pub full: Option<FullPolicy>,
+    pub token_rate: Option<Rate>,
+    pub room_rate: Option<Rate>,
+    #[cfg(feature = "durable")]
+    pub outbox: Option<std::path::PathBuf>,
 }
 
 /// Default queue capacity.
@@ -130,9 +145,10 @@ pub const DEFAULT_CAPACITY: usize = 10_000;
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 8;
 
 impl<B: Backend> QueuedBuilder<B> {
-    /// How many notifications may wait (default [`DEFAULT_CAPACITY`], at least 1).
+    /// How many notifications may wait (default [`DEFAULT_CAPACITY`], at least 1, at
+    /// most [`Semaphore::MAX_PERMITS`]).
     pub fn capacity(mut self, capacity: usize) -> Self {
-        self.capacity = capacity.max(1);
+        self.capacity = capacity.clamp(1, Semaphore::MAX_PERMITS);
         self
     }
 
@@ -143,9 +159,10 @@ impl<B: Backend> QueuedBuilder<B> {
     }
 
     /// How many deliveries may be in flight at once, across rooms (default
-    /// [`DEFAULT_MAX_IN_FLIGHT`], at least 1). A room has at most one.
+    /// [`DEFAULT_MAX_IN_FLIGHT`], at least 1, at most [`Semaphore::MAX_PERMITS`]). A room
+    /// has at most one.
     pub fn max_in_flight(mut self, n: usize) -> Self {
-        self.max_in_flight = n.max(1);
+        self.max_in_flight = n.clamp(1, Semaphore::MAX_PERMITS);
         self
     }
 
@@ -158,6 +175,13 @@ impl<B: Backend> QueuedBuilder<B> {
     /// Retries (default [`RetryPolicy::default`]).
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// The wall clock announced resets are read against (default [`WallClock::system`];
+    /// [`WallClock::tokio`] for tests on paused time).
+    pub fn wall_clock(mut self, clock: WallClock) -> Self {
+        self.wall_clock = clock;
         self
     }
 
@@ -176,38 +200,26 @@ impl<B: Backend> QueuedBuilder<B> {
         self
     }
 
-    /// Queue settings from [`Settings`] (`HIPCHAT_QUEUE_*`, `HIPCHAT_RATE_LIMIT_*`).
-    pub(crate) fn settings(mut self, settings: &Settings) -> Result<Self, Error> {
-        let queue = settings.queue();
-        if let Some(capacity) = queue.capacity {
+    /// Applies what [`Settings`](crate::Settings) configure (`HIPCHAT_QUEUE_*`,
+    /// `HIPCHAT_RATE_LIMIT_*`); what they leave unset keeps its value.
+    pub(crate) fn config(mut self, config: QueueConfig) -> Self {
+        if let Some(capacity) = config.capacity {
             self = self.capacity(capacity);
         }
-        if let Some(full) = queue.full {
+        if let Some(full) = config.full {
             self = self.when_full(full);
         }
-        if let Some(rate) = queue.token_rate {
+        if let Some(rate) = config.token_rate {
             self.pacing = self.pacing.per_token(Some(rate));
         }
-        if let Some(rate) = queue.room_rate {
+        if let Some(rate) = config.room_rate {
             self.pacing = self.pacing.per_room(Some(rate));
         }
-        if let Some(path) = &queue.outbox {
-            #[cfg(feature = "durable")]
-            {
-                self = self.outbox(path);
-            }
-            #[cfg(not(feature = "durable"))]
-            {
-                return Err(crate::ConfigError::InvalidValue {
-                    setting: "HIPCHAT_QUEUE_OUTBOX".into(),
-                    value: path.display().to_string(),
-                    expected: "no value: this build lacks the `durable` feature of hipchat-runtime"
-                        .into(),
-                }
-                .into());
-            }
+        #[cfg(feature = "durable")]
+        if let Some(path) = config.outbox {
+            self = self.outbox(path);
         }
-        Ok(self)
+        self
     }
 
     /// Builds the backend. With an outbox, opens it and queues what it holds; that part
@@ -233,7 +245,7 @@ impl<B: Backend> QueuedBuilder<B> {
             full: self.full,
             sends: Semaphore::new(self.max_in_flight),
             progress: Notify::new(),
-            pacer: pacing::Pacer::new(self.pacing),
+            pacer: pacing::Pacer::new(self.pacing, self.wall_clock),
             retry: self.retry,
             counters: Counters::default(),
             on_failure: self.on_failure,
@@ -288,6 +300,7 @@ impl<B: Backend> QueuedBackend<B> {
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             pacing: Pacing::default(),
             retry: RetryPolicy::default(),
+            wall_clock: WallClock::system(),
             on_failure: None,
             #[cfg(feature = "durable")]
             outbox: None,
@@ -571,9 +584,17 @@ impl<B: Backend> Shared<B> {
         }
     }
 
+    /// Runs the failure callback. A panic in it is logged and goes no further: the
+    /// notification is already counted, and the lane must go on.
     fn call_back(&self, undelivered: &Undelivered) {
-        if let Some(callback) = &self.on_failure {
-            callback(undelivered);
+        let Some(callback) = &self.on_failure else {
+            return;
+        };
+        let called =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| callback(undelivered)));
+        if let Err(panic) = called {
+            let error = Error::panicked("the on_failure callback", panic.as_ref());
+            tracing::error!(%error, "hipchat queue: the failure callback panicked");
         }
     }
 

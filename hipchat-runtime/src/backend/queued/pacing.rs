@@ -8,115 +8,19 @@
 //! paused time in tests drives all of it.
 
 use std::collections::HashMap;
-use std::fmt;
-use std::num::NonZeroU32;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
+use governor::RateLimiter;
 use governor::clock::Clock;
 use governor::middleware::NoOpMiddleware;
 use governor::state::{InMemoryState, NotKeyed};
-use governor::{Quota, RateLimiter};
 use tokio::time::Instant;
 
+use super::clock::{WallClock, later};
+use super::rate::Rate;
 use crate::RateLimit;
-use crate::error::ConfigError;
-
-/// A number of requests per period: `Rate::new(30, Duration::from_secs(60))`, or parsed
-/// from `"30/1m"`, `"100/5m"`, `"500/300s"`.
-///
-/// ```
-/// use std::time::Duration;
-/// use hipchat_runtime::backend::queued::Rate;
-///
-/// let rate: Rate = "100/5m".parse().unwrap();
-/// assert_eq!(rate, Rate::new(100, Duration::from_secs(300)).unwrap());
-/// assert!("0/1m".parse::<Rate>().is_err());
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Rate {
-    count: NonZeroU32,
-    per: Duration,
-}
-
-impl Rate {
-    /// HipChat's flood control: 30 notifications per minute to one room.
-    pub const HIPCHAT_ROOM: Rate = Rate {
-        count: NonZeroU32::new(30).unwrap(),
-        per: Duration::from_secs(60),
-    };
-    /// User and personal tokens, and HipChat Server's default: 100 requests per 5 minutes.
-    pub const HIPCHAT_USER_TOKEN: Rate = Rate {
-        count: NonZeroU32::new(100).unwrap(),
-        per: Duration::from_secs(300),
-    };
-    /// HipChat Cloud add-on tokens: 500 requests per 5 minutes.
-    pub const HIPCHAT_ADDON_TOKEN: Rate = Rate {
-        count: NonZeroU32::new(500).unwrap(),
-        per: Duration::from_secs(300),
-    };
-
-    /// `count` requests per `per`; `None` when either is zero.
-    pub fn new(count: u32, per: Duration) -> Option<Rate> {
-        let count = NonZeroU32::new(count)?;
-        (!per.is_zero()).then_some(Rate { count, per })
-    }
-
-    /// Requests allowed per period.
-    pub fn count(&self) -> u32 {
-        self.count.get()
-    }
-
-    /// The period.
-    pub fn per(&self) -> Duration {
-        self.per
-    }
-
-    /// The GCRA quota used while no announced budget is known: half the count at once,
-    /// the other half spread over the period. A GCRA limiter lets through its burst plus
-    /// one per interval in any span, so this never exceeds `count` in any window of
-    /// length `per`, fixed (HipChat) or sliding (a proxy's). Announced budgets, when the
-    /// server sends them, replace it and allow the whole count at once.
-    fn quota(&self) -> Quota {
-        let count = self.count.get();
-        let burst = count.div_ceil(2);
-        let spread = (count - burst).max(1);
-        let interval = (self.per / spread).max(Duration::from_nanos(1));
-        Quota::with_period(interval)
-            .expect("interval is above zero")
-            .allow_burst(NonZeroU32::new(burst).expect("count is above zero"))
-    }
-}
-
-impl FromStr for Rate {
-    type Err = ConfigError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        let invalid = || ConfigError::InvalidValue {
-            setting: "rate".into(),
-            value: value.to_owned(),
-            expected: "requests/period above zero, such as 30/1m or 100/5m".into(),
-        };
-        let (count, per) = value.split_once('/').ok_or_else(invalid)?;
-        let count = count.trim().parse().map_err(|_| invalid())?;
-        let per = humantime::parse_duration(per.trim()).map_err(|_| invalid())?;
-        Rate::new(count, per).ok_or_else(invalid)
-    }
-}
-
-impl fmt::Display for Rate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.count, humantime::format_duration(self.per))
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Rate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
+use crate::error::unix_time;
 
 /// How fast a [`QueuedBackend`](super::QueuedBackend) may send.
 ///
@@ -208,17 +112,6 @@ impl Pacing {
     pub fn margin(&self) -> Duration {
         self.reset_margin
     }
-
-    /// How long to wait after a 429 whose budget resets at `reset` (wall clock): until
-    /// then plus the margin, at most `cap`; `None` when the reset is unknown or passed.
-    pub(crate) fn wait_for_reset(
-        &self,
-        reset: Option<SystemTime>,
-        cap: Duration,
-    ) -> Option<Duration> {
-        let left = reset?.duration_since(SystemTime::now()).ok()?;
-        Some((left + self.reset_margin).min(cap))
-    }
 }
 
 /// tokio's clock for governor, so paused time in tests drives the limiters.
@@ -256,6 +149,7 @@ struct KeyState {
 pub(crate) struct Pacer {
     config: Pacing,
     clock: TokioClock,
+    wall: WallClock,
     keys: Mutex<HashMap<Key, KeyState>>,
 }
 
@@ -274,18 +168,24 @@ pub(crate) struct Reservation<'a> {
 }
 
 impl Pacer {
-    pub fn new(config: Pacing) -> Self {
+    pub fn new(config: Pacing, wall: WallClock) -> Self {
         Self {
             config,
             clock: TokioClock {
                 origin: Instant::now(),
             },
+            wall,
             keys: Mutex::default(),
         }
     }
 
     pub fn config(&self) -> &Pacing {
         &self.config
+    }
+
+    /// The wall clock's time, against which announced resets are read.
+    pub fn wall_now(&self) -> std::time::SystemTime {
+        self.wall.now()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, KeyState>> {
@@ -330,7 +230,7 @@ impl Pacer {
         for (i, key) in keys.iter().enumerate() {
             let state = states.entry(key.clone()).or_default();
             if let Some(window) = state.window {
-                let until = window.reset + self.config.reset_margin;
+                let until = later(window.reset, self.config.reset_margin);
                 if now >= until {
                     state.window = None;
                 } else if window.remaining == 0 {
@@ -408,18 +308,16 @@ impl Pacer {
             }
             Some(window) if window.reset_unix > reset_unix => {} // a late, older answer
             _ => {
-                let now_wall = SystemTime::now();
-                let reset_wall = UNIX_EPOCH + Duration::from_secs(reset_unix);
                 // A reset in the past (clock skew) means nothing: forget it.
-                let Ok(left) = reset_wall.duration_since(now_wall) else {
+                let Ok(left) = unix_time(reset_unix).duration_since(self.wall.now()) else {
                     state.window = None;
                     return;
                 };
                 // A reset absurdly far ahead (skew again) is capped at one window.
-                let cap = self.rate(key).map_or(Duration::from_secs(300), |r| r.per);
+                let cap = self.rate(key).map_or(Duration::from_secs(300), |r| r.per());
                 state.window = Some(Window {
                     reset_unix,
-                    reset: Instant::now() + left.min(cap),
+                    reset: later(Instant::now(), left.min(cap)),
                     remaining,
                 });
             }
@@ -436,7 +334,7 @@ impl Pacer {
         if limit == current.count() || limit == 0 {
             return;
         }
-        if let Some(rate) = Rate::new(limit, configured.per) {
+        if let Some(rate) = Rate::new(limit, configured.per()) {
             state.limiter = Some((rate, Arc::new(self.limiter(rate))));
         }
     }
@@ -466,6 +364,8 @@ impl Drop for Reservation<'_> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::{SystemTime, UNIX_EPOCH};
+
     use super::*;
 
     fn unix_in(secs: u64) -> u64 {
@@ -482,6 +382,7 @@ mod tests {
             Pacing::unlimited()
                 .per_room(Rate::new(4, Duration::from_secs(60)))
                 .learn_from_headers(false),
+            WallClock::tokio(),
         );
         let start = Instant::now();
         for _ in 0..2 {
@@ -511,7 +412,10 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_spent_announced_budget_holds_until_its_reset() {
-        let pacer = Pacer::new(Pacing::unlimited().reset_margin(Duration::ZERO));
+        let pacer = Pacer::new(
+            Pacing::unlimited().reset_margin(Duration::ZERO),
+            WallClock::tokio(),
+        );
         let r = pacer.acquire("", "Ops").await;
         let headers = RateLimit {
             flood_limit: Some(30),
@@ -532,7 +436,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn an_announced_budget_lets_a_burst_through_at_once() {
-        let pacer = Pacer::new(Pacing::hipchat());
+        let pacer = Pacer::new(Pacing::hipchat(), WallClock::tokio());
         let r = pacer.acquire("", "Ops").await;
         let headers = RateLimit {
             flood_remaining: Some(29),
@@ -559,7 +463,10 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn announced_budget_is_spent_locally_without_waiting_for_answers() {
-        let pacer = Pacer::new(Pacing::unlimited().reset_margin(Duration::ZERO));
+        let pacer = Pacer::new(
+            Pacing::unlimited().reset_margin(Duration::ZERO),
+            WallClock::tokio(),
+        );
         let r = pacer.acquire("", "Ops").await;
         let headers = RateLimit {
             remaining: Some(2),
@@ -583,7 +490,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn resets_in_the_past_or_far_ahead_do_not_stall() {
-        let pacer = Pacer::new(Pacing::hipchat());
+        let pacer = Pacer::new(Pacing::hipchat(), WallClock::tokio());
         let r = pacer.acquire("", "Ops").await;
         let past = RateLimit {
             remaining: Some(0),
@@ -610,8 +517,42 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn resets_and_margins_past_any_date_do_not_overflow() {
+        let far = RateLimit {
+            remaining: Some(0),
+            reset: Some(u64::MAX),
+            flood_remaining: Some(u64::MAX),
+            flood_reset: Some(u64::MAX),
+            limit: Some(u64::MAX),
+            flood_limit: Some(0),
+        };
+        // A reset past any date is capped at one window (the token rate's 5 minutes).
+        let pacer = Pacer::new(Pacing::hipchat(), WallClock::tokio());
+        let r = pacer.acquire("", "Ops").await;
+        pacer.complete(r, Some(&far));
+        let start = Instant::now();
+        drop(pacer.acquire("", "Dev").await);
+        let waited = start.elapsed();
+        assert!(
+            waited >= Duration::from_secs(300) && waited <= Duration::from_secs(301),
+            "{waited:?}"
+        );
+        // A margin (or a rate period) of Duration::MAX means "not before the far future".
+        let pacer = Pacer::new(
+            Pacing::hipchat()
+                .per_room(Rate::new(1, Duration::MAX))
+                .reset_margin(Duration::MAX),
+            WallClock::tokio(),
+        );
+        let r = pacer.acquire("", "Ops").await;
+        pacer.complete(r, Some(&far));
+        let held = tokio::time::timeout(Duration::from_secs(86_400), pacer.acquire("", "Dev"));
+        assert!(held.await.is_err(), "held until the far future");
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn follows_an_announced_limit() {
-        let pacer = Pacer::new(Pacing::hipchat());
+        let pacer = Pacer::new(Pacing::hipchat(), WallClock::tokio());
         let r = pacer.acquire("", "Ops").await;
         let headers = RateLimit {
             limit: Some(500),
@@ -619,25 +560,5 @@ mod tests {
         };
         pacer.complete(r, Some(&headers));
         assert_eq!(pacer.applied_rate(""), Some(Rate::HIPCHAT_ADDON_TOKEN));
-    }
-
-    #[test]
-    fn rates_parse_and_print() {
-        let rate: Rate = "30/1m".parse().unwrap();
-        assert_eq!(rate, Rate::HIPCHAT_ROOM);
-        assert_eq!(rate.to_string(), "30/1m");
-        for bad in ["30", "x/1m", "30/soon", "30/0s", "0/1m"] {
-            assert!(bad.parse::<Rate>().is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn wait_for_reset_is_capped_and_ignores_the_past() {
-        let pacing = Pacing::hipchat();
-        let cap = Duration::from_secs(60);
-        assert_eq!(pacing.wait_for_reset(None, cap), None);
-        assert_eq!(pacing.wait_for_reset(Some(UNIX_EPOCH), cap), None);
-        let later = SystemTime::now() + Duration::from_secs(3600);
-        assert_eq!(pacing.wait_for_reset(Some(later), cap), Some(cap));
     }
 }

@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use tokio::task::AbortHandle;
 
+use hipchat_spec::UnknownValue;
+
 use crate::Message;
-use crate::error::ConfigError;
 
 /// What `.notify().await` does when the queue is full.
 ///
@@ -30,19 +31,20 @@ pub enum FullPolicy {
     DropOldest,
 }
 
+impl FullPolicy {
+    /// The names [`FromStr`] accepts.
+    pub const NAMES: &'static [&'static str] = &["wait", "error", "drop_oldest"];
+}
+
 impl FromStr for FullPolicy {
-    type Err = ConfigError;
+    type Err = UnknownValue;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "wait" => Ok(FullPolicy::Wait),
             "error" => Ok(FullPolicy::Error),
             "drop_oldest" => Ok(FullPolicy::DropOldest),
-            _ => Err(ConfigError::InvalidValue {
-                setting: "HIPCHAT_QUEUE_FULL".into(),
-                value: value.to_owned(),
-                expected: "wait, error or drop_oldest".into(),
-            }),
+            _ => Err(UnknownValue::new("full-queue policy", value, Self::NAMES)),
         }
     }
 }

@@ -1,15 +1,20 @@
-//! Which failures are tried again, and when.
+//! Which failures are tried again, and when: the whole decision, from the error's class
+//! to the wait (backoff steps, 429 resets with their cap, jitter) and the limits on both.
 
 use std::time::{Duration, SystemTime};
 
 use backon::{BackoffBuilder, ExponentialBuilder};
+use tokio::time::Instant;
 
+use super::clock::{FAR_FUTURE, later};
+use super::pacing::Pacing;
 use crate::Error;
 
 /// When a [`QueuedBackend`](super::QueuedBackend) tries a failed delivery again.
 ///
-/// * 429: after the reset the headers announce (plus the pacing margin and a little
-///   jitter); without a usable reset, after the next backoff step.
+/// * 429: after the reset the headers announce (plus the pacing margin and, with
+///   [`jitter`](Self::jitter), up to 250 ms more), at most one pacing window; without a
+///   usable reset, after the next backoff step.
 /// * 5xx, 408, timeouts, connection failures, and errors of custom backends
 ///   ([`Error::Backend`], unless [`retry_backend_errors(false)`](Self::retry_backend_errors)):
 ///   exponential backoff with jitter (`backon`).
@@ -94,7 +99,9 @@ impl RetryPolicy {
         self
     }
 
-    /// Whether backoff steps get random jitter (on by default; off for exact tests).
+    /// Whether waits get random jitter (on by default; off for exact tests): each backoff
+    /// step is drawn within its step, and a wait for a 429's reset gets up to 250 ms more
+    /// so that lanes held by one budget do not all come back in the same millisecond.
     pub fn jitter(mut self, jitter: bool) -> Self {
         self.jitter = jitter;
         self
@@ -127,11 +134,28 @@ impl RetryPolicy {
         self.attempt_timeout
     }
 
+    /// The retries of one notification whose first attempt starts `now`.
+    pub(crate) fn start(&self, now: Instant) -> Retries<'_> {
+        Retries {
+            policy: self,
+            steps: Box::new(self.steps()),
+            // `later` saturates: a deadline of `Duration::MAX` is one never reached.
+            deadline: later(now, self.deadline),
+            attempts: 0,
+        }
+    }
+
     /// The backoff steps of one notification.
-    pub(crate) fn steps(&self) -> impl Iterator<Item = Duration> + Send + use<> {
+    fn steps(&self) -> impl Iterator<Item = Duration> + Send + use<> {
+        // backon's jitter multiplies by an f32: keep steps where that cannot overflow. A
+        // step of decades means "never" as well as `Duration::MAX` does.
+        let (min, max) = (
+            self.initial_backoff.min(FAR_FUTURE),
+            self.max_backoff.min(FAR_FUTURE),
+        );
         let builder = ExponentialBuilder::default()
-            .with_min_delay(self.initial_backoff)
-            .with_max_delay(self.max_backoff)
+            .with_min_delay(min)
+            .with_max_delay(max)
             .with_factor(2.0)
             .without_max_times();
         let builder = if self.jitter {
@@ -139,22 +163,101 @@ impl RetryPolicy {
         } else {
             builder
         };
-        builder.build().chain(std::iter::repeat(self.max_backoff))
+        builder.build().chain(std::iter::repeat(max))
     }
 
     pub(crate) fn classify(&self, error: &Error) -> Class {
         match error {
             Error::RateLimited { reset, .. } => Class::RateLimited(*reset),
-            Error::Server(_) | Error::Transport { .. } => Class::Transient,
-            Error::UnexpectedStatus(api) if api.status == 408 => Class::Transient,
             Error::Backend(_) if self.retry_backend_errors => Class::Transient,
+            error if error.is_retryable() => Class::Transient,
             _ => Class::Permanent,
         }
     }
 }
 
+/// Jitter added to a wait for a 429's reset, at most.
+const RESET_JITTER: Duration = Duration::from_millis(250);
+
+/// One notification's retries: its backoff steps, attempts made and deadline.
+pub(crate) struct Retries<'a> {
+    policy: &'a RetryPolicy,
+    steps: Box<dyn Iterator<Item = Duration> + Send>,
+    deadline: Instant,
+    attempts: u32,
+}
+
+impl Retries<'_> {
+    /// Counts an attempt about to be made; returns its number (1 for the first).
+    pub fn begin_attempt(&mut self) -> u32 {
+        self.attempts = self.attempts.saturating_add(1);
+        self.attempts
+    }
+
+    /// Attempts made so far.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// After the failed attempt of class `class`, at `now` (tokio) and `wall`: how long to
+    /// wait before the next one, or `None` to give up (a permanent error, the attempts
+    /// spent, or a wait that would end after the deadline).
+    pub fn wait_after(
+        &mut self,
+        class: Class,
+        pacing: &Pacing,
+        now: Instant,
+        wall: SystemTime,
+    ) -> Option<Duration> {
+        let wait = match class {
+            Class::Permanent => return None,
+            Class::Transient => self.next_step(),
+            Class::RateLimited(reset) => match wait_for_reset(pacing, reset, wall) {
+                Some(wait) => wait.saturating_add(self.reset_jitter()),
+                None => self.next_step(),
+            },
+        };
+        let in_time = now
+            .checked_add(wait)
+            .is_some_and(|end| end <= self.deadline);
+        (self.attempts < self.policy.max_attempts && in_time).then_some(wait)
+    }
+
+    fn next_step(&mut self) -> Duration {
+        self.steps.next().unwrap_or(self.policy.max_backoff)
+    }
+
+    fn reset_jitter(&self) -> Duration {
+        if self.policy.jitter {
+            RESET_JITTER.mul_f64(fastrand::f64())
+        } else {
+            Duration::ZERO
+        }
+    }
+}
+
+/// How long to wait for a budget that renews at `reset` (wall clock): until then plus the
+/// pacing margin, at most the longest configured window (5 minutes without one) plus the
+/// margin; `None` when the reset is unknown or passed. A reset far ahead is a server's
+/// (or a proxy's) mistake, and waiting one window then finds out.
+fn wait_for_reset(
+    pacing: &Pacing,
+    reset: Option<SystemTime>,
+    wall: SystemTime,
+) -> Option<Duration> {
+    let left = reset?.duration_since(wall).ok()?;
+    let window = [pacing.token_rate(), pacing.room_rate()]
+        .into_iter()
+        .flatten()
+        .map(|rate| rate.per())
+        .max()
+        .unwrap_or(Duration::from_secs(300));
+    Some(left.min(window).saturating_add(pacing.margin()))
+}
+
 #[cfg(test)]
 mod tests {
+
     use super::*;
     use crate::ApiError;
 
@@ -243,5 +346,143 @@ mod tests {
     fn at_least_one_attempt() {
         assert_eq!(RetryPolicy::default().max_attempts(0).attempts(), 1);
         assert_eq!(RetryPolicy::never().attempts(), 1);
+    }
+}
+
+#[cfg(test)]
+mod decision_tests {
+    use std::time::UNIX_EPOCH;
+
+    use super::*;
+    use crate::backend::queued::Rate;
+
+    fn wall() -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(1_500_000_000)
+    }
+
+    #[test]
+    fn a_429_waits_for_its_reset_plus_margin_capped_at_one_window() {
+        let policy = RetryPolicy::default().jitter(false);
+        let pacing = Pacing::hipchat().reset_margin(Duration::from_secs(1));
+        let now = Instant::now();
+        let mut retries = policy.start(now);
+        retries.begin_attempt();
+        let in_30s = Some(wall() + Duration::from_secs(30));
+        assert_eq!(
+            retries.wait_after(Class::RateLimited(in_30s), &pacing, now, wall()),
+            Some(Duration::from_secs(31))
+        );
+        // Far ahead (up to the largest time a header can say): one window plus margin.
+        let far = Some(crate::error::unix_time(u64::MAX));
+        assert_eq!(
+            retries.wait_after(Class::RateLimited(far), &pacing, now, wall()),
+            Some(Duration::from_secs(301))
+        );
+        // Passed or unknown: the next backoff step.
+        for (reset, step) in [(Some(UNIX_EPOCH), 500), (None, 1_000)] {
+            assert_eq!(
+                retries.wait_after(Class::RateLimited(reset), &pacing, now, wall()),
+                Some(Duration::from_millis(step))
+            );
+        }
+    }
+
+    #[test]
+    fn without_jitter_every_wait_is_exact() {
+        let policy = RetryPolicy::default().jitter(false);
+        let pacing = Pacing::unlimited().reset_margin(Duration::ZERO);
+        let now = Instant::now();
+        let mut retries = policy.start(now);
+        let reset = Some(wall() + Duration::from_secs(7));
+        for _ in 0..5 {
+            retries.begin_attempt();
+            assert_eq!(
+                retries.wait_after(Class::RateLimited(reset), &pacing, now, wall()),
+                Some(Duration::from_secs(7))
+            );
+        }
+    }
+
+    #[test]
+    fn jitter_on_a_reset_stays_within_a_quarter_second() {
+        let policy = RetryPolicy::default();
+        let pacing = Pacing::unlimited().reset_margin(Duration::ZERO);
+        let now = Instant::now();
+        let mut retries = policy.start(now);
+        retries.begin_attempt();
+        let reset = Some(wall() + Duration::from_secs(7));
+        let wait = retries
+            .wait_after(Class::RateLimited(reset), &pacing, now, wall())
+            .unwrap();
+        assert!(
+            wait >= Duration::from_secs(7) && wait <= Duration::from_millis(7_250),
+            "{wait:?}"
+        );
+    }
+
+    #[test]
+    fn gives_up_on_permanent_errors_spent_attempts_and_the_deadline() {
+        let pacing = Pacing::hipchat();
+        let now = Instant::now();
+        let policy = RetryPolicy::default().jitter(false).max_attempts(2);
+        let mut retries = policy.start(now);
+        retries.begin_attempt();
+        assert_eq!(
+            retries.wait_after(Class::Permanent, &pacing, now, wall()),
+            None
+        );
+        assert!(
+            retries
+                .wait_after(Class::Transient, &pacing, now, wall())
+                .is_some()
+        );
+        retries.begin_attempt();
+        assert_eq!(
+            retries.wait_after(Class::Transient, &pacing, now, wall()),
+            None
+        );
+
+        let policy = RetryPolicy::default()
+            .jitter(false)
+            .deadline(Duration::from_secs(1))
+            .backoff(Duration::from_secs(2), Duration::from_secs(2));
+        let mut retries = policy.start(now);
+        retries.begin_attempt();
+        assert_eq!(
+            retries.wait_after(Class::Transient, &pacing, now, wall()),
+            None
+        );
+    }
+
+    #[test]
+    fn extreme_policies_never_overflow() {
+        let pacing = Pacing::hipchat()
+            .per_token(Rate::new(1, Duration::MAX))
+            .reset_margin(Duration::MAX);
+        let now = Instant::now();
+        let policy = RetryPolicy::default()
+            .jitter(false)
+            .max_attempts(u32::MAX)
+            .deadline(Duration::MAX)
+            .backoff(Duration::MAX, Duration::MAX);
+        let mut retries = policy.start(now);
+        retries.begin_attempt();
+        assert_eq!(
+            retries.wait_after(Class::Transient, &pacing, now, wall()),
+            Some(FAR_FUTURE),
+            "a step of Duration::MAX is the far future, within a deadline of Duration::MAX"
+        );
+        let far = Some(crate::error::unix_time(u64::MAX));
+        assert_eq!(
+            retries.wait_after(Class::RateLimited(far), &pacing, now, wall()),
+            None
+        );
+        let policy = RetryPolicy::default().deadline(Duration::MAX).jitter(false);
+        let mut retries = policy.start(now);
+        retries.begin_attempt();
+        assert_eq!(
+            retries.wait_after(Class::Transient, &pacing, now, wall()),
+            Some(Duration::from_millis(500))
+        );
     }
 }
