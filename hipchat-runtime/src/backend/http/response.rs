@@ -193,3 +193,78 @@ mod tests {
         assert_eq!(limit.flood_limit, None);
     }
 }
+
+/// Whatever a server sends back, the parser answers with a typed error and never panics.
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+    use reqwest::header::{HeaderName, HeaderValue};
+
+    use super::*;
+
+    const RATE_LIMIT_HEADERS: [&str; 6] = [
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+        "x-floodcontrol-limit",
+        "x-floodcontrol-remaining",
+        "x-floodcontrol-reset",
+    ];
+
+    /// Header values as servers write them: numbers of any size and sign, garbage, and
+    /// arbitrary visible bytes.
+    fn header_value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<u64>().prop_map(|n| n.to_string()),
+            any::<i64>().prop_map(|n| n.to_string()),
+            Just("18446744073709551616".to_owned()),
+            Just(" 12 ".to_owned()),
+            "[ -~]{0,40}",
+        ]
+    }
+
+    fn body() -> impl Strategy<Value = String> {
+        prop_oneof![
+            ".{0,200}",
+            (any::<u16>(), ".{0,40}", ".{0,40}").prop_map(|(code, kind, message)| {
+                serde_json::json!({"error": {"code": code, "type": kind, "message": message}})
+                    .to_string()
+            }),
+            Just(r#"{"error": null}"#.to_owned()),
+            Just(r#"{"error": {"message": 5, "field": []}}"#.to_owned()),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn any_answer_maps_to_a_typed_error(
+            status in 100u16..=999,
+            values in proptest::collection::vec(header_value(), 6),
+            body in body(),
+            v1 in any::<bool>(),
+        ) {
+            let mut headers = HeaderMap::new();
+            for (name, value) in RATE_LIMIT_HEADERS.iter().zip(&values) {
+                if let Ok(value) = HeaderValue::from_str(value) {
+                    headers.insert(HeaderName::from_static(name), value);
+                }
+            }
+            let limits = rate_limit(&headers);
+            // A header is read only when it is a whole number that fits.
+            for (read, value) in [limits.limit, limits.remaining, limits.reset]
+                .into_iter()
+                .zip(&values)
+            {
+                prop_assert_eq!(read, value.trim().parse::<u64>().ok());
+            }
+            let _ = limits.reset_time();
+            let status = StatusCode::from_u16(status).unwrap();
+            let version = if v1 { ApiVersion::V1 } else { ApiVersion::V2 };
+            let error = error_for_status(status, &headers, body.clone(), Target::Room("Ops"), version);
+            let api = error.api().expect("every status error carries the answer");
+            prop_assert_eq!(api.status, status.as_u16());
+            prop_assert_eq!(&api.body, &body);
+            let _ = (error.to_string(), format!("{error:?}"), error.is_retryable());
+        }
+    }
+}
