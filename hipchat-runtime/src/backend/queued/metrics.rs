@@ -1,9 +1,6 @@
-//! Delivery counters and what a flush or shutdown reports.
+//! Delivery counters.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-
-use crate::{Error, Message};
 
 /// A snapshot of a [`QueuedBackend`](super::QueuedBackend)'s counters, read with
 /// [`Notifier::metrics`](crate::Notifier::metrics).
@@ -81,61 +78,5 @@ impl Counters {
             queued,
             in_flight,
         }
-    }
-}
-
-/// Why a notification was not delivered.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum UndeliveredReason {
-    /// Given up on: a permanent error (400, 401, 403, 404, ...), or the last error once
-    /// the attempts or the deadline of the [`RetryPolicy`](super::RetryPolicy) ran out.
-    Failed(Arc<Error>),
-    /// Removed unsent to make room for a newer one
-    /// ([`FullPolicy::DropOldest`](super::FullPolicy::DropOldest)).
-    Dropped,
-    /// Still pending when a shutdown's deadline passed. With a durable outbox it stays
-    /// there and is delivered after the next start.
-    Abandoned {
-        /// Whether it is kept in the durable outbox.
-        kept_in_outbox: bool,
-    },
-}
-
-/// A notification that was not delivered, and why.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct Undelivered {
-    /// The notification.
-    pub message: Message,
-    /// Why it was not delivered.
-    pub reason: UndeliveredReason,
-    /// Delivery attempts made.
-    pub attempts: u32,
-}
-
-/// What [`Notifier::flush`](crate::Notifier::flush) and
-/// [`Notifier::shutdown`](crate::Notifier::shutdown) could not deliver: notifications
-/// given up on or dropped while they waited, and (shutdown) those left when the deadline
-/// passed. Empty for backends that do not queue.
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct FlushReport {
-    /// The notifications not delivered, in the order they were given up on.
-    pub undelivered: Vec<Undelivered>,
-}
-
-impl FlushReport {
-    /// Whether everything was delivered.
-    pub fn is_complete(&self) -> bool {
-        self.undelivered.is_empty()
-    }
-
-    /// How many were not delivered for `reason`'s kind (`Failed`, `Dropped`, `Abandoned`).
-    pub fn count(&self, matches: impl Fn(&UndeliveredReason) -> bool) -> usize {
-        self.undelivered
-            .iter()
-            .filter(|u| matches(&u.reason))
-            .count()
     }
 }

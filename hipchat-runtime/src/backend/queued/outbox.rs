@@ -2,8 +2,18 @@
 //! SQLite file until it is delivered or given up on. A backend built on the file again
 //! queues the rows left, oldest first.
 //!
+//! SQLite is blocking I/O, so one writer thread owns the connection: `insert` hands it a
+//! row and what to do once it is committed (the queue admits the notification, then the
+//! waiting `send` returns: "accepted" still means "written"); removals are handed over
+//! without waiting. Rows that arrive together are committed in one transaction. No async
+//! task and no lock of the queue waits on the disk.
+//!
 //! Written with `journal_mode = WAL` and `synchronous = NORMAL`: a row survives the
 //! process being killed as soon as `send` returns; a power cut may lose the last few.
+//!
+//! The file's format is versioned with `PRAGMA user_version` ([`FORMAT`]): older files
+//! are upgraded when opened, a newer one is refused rather than misread, and a row that
+//! cannot be decoded is reported and left in the file, never delivered with a default.
 //!
 //! At least once: the row of a delivered notification is deleted just after the server's
 //! answer. A crash in between (or an answer lost to a timeout or reset) means the
@@ -11,15 +21,55 @@
 
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::Mutex;
+use std::sync::mpsc;
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, Row, params};
 
+use crate::card::Card;
 use crate::{Color, Error, Format, Message};
+
+/// The format this version writes: 1 = one row per notification, one column per field.
+/// Files from before the format was versioned read 0 and are upgraded.
+const FORMAT: i64 = 1;
+
+/// Rows committed in one transaction, at most.
+const MAX_BATCH: usize = 256;
 
 pub(crate) struct Outbox {
     path: String,
-    conn: Mutex<Connection>,
+    writer: mpsc::Sender<Command>,
+}
+
+/// What to do with an insert's outcome (its row id, or why it was not written); runs on
+/// the writer thread.
+pub(crate) type Then = Box<dyn FnOnce(Result<u64, Error>) + Send>;
+
+enum Command {
+    Insert { row: Box<Columns>, then: Then },
+    Remove(u64),
+}
+
+/// One notification as its columns.
+struct Columns {
+    room: String,
+    body: String,
+    color: &'static str,
+    format: &'static str,
+    notify: bool,
+    sender: Option<String>,
+    token: Option<String>,
+    user: Option<String>,
+    link: Option<String>,
+    attach_to: Option<String>,
+    card: Option<String>,
+}
+
+/// What opening an outbox found.
+pub(crate) struct Recovered {
+    /// Rows to deliver, oldest first.
+    pub rows: Vec<(u64, Message)>,
+    /// Rows that could not be decoded, with the reason; left in the file.
+    pub undecodable: Vec<(u64, String)>,
 }
 
 const SCHEMA: &str = "
@@ -41,133 +91,242 @@ const SCHEMA: &str = "
     );";
 
 impl Outbox {
-    /// Opens (or creates) the file and reads the rows left, oldest first.
-    pub fn open(path: &Path) -> Result<(Self, Vec<(u64, Message)>), Error> {
+    /// Opens (or creates) the file, upgrades an older format, reads the rows left and
+    /// starts the writer thread. Blocking: called once, when the backend is built.
+    pub fn open(path: &Path) -> Result<(Self, Recovered), Error> {
         let shown = path.display().to_string();
         let fail = |what: &str, e: rusqlite::Error| Error::Outbox {
             path: shown.clone(),
             reason: format!("{what}: {e}"),
         };
         let conn = Connection::open(path).map_err(|e| fail("cannot open", e))?;
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(|e| fail("not a hipchat outbox", e))?;
+        if version > FORMAT {
+            return Err(Error::Outbox {
+                path: shown,
+                reason: format!(
+                    "written in format {version} by a newer version of hipchat; this one reads formats up to {FORMAT}"
+                ),
+            });
+        }
         conn.execute_batch(SCHEMA)
             .map_err(|e| fail("not a hipchat outbox, or cannot be written", e))?;
-        // Files written before private messages and share links lack their columns.
-        if conn
-            .prepare("SELECT recipient_user, link FROM hipchat_outbox LIMIT 0")
-            .is_err()
-        {
-            conn.execute_batch(
-                "ALTER TABLE hipchat_outbox ADD COLUMN recipient_user TEXT;
-                 ALTER TABLE hipchat_outbox ADD COLUMN link TEXT;",
-            )
-            .map_err(|e| fail("cannot upgrade", e))?;
-        }
-        // Files written before attach_to and cards lack their columns.
-        if conn
-            .prepare("SELECT attach_to, card FROM hipchat_outbox LIMIT 0")
-            .is_err()
-        {
-            conn.execute_batch(
-                "ALTER TABLE hipchat_outbox ADD COLUMN attach_to TEXT;
-                 ALTER TABLE hipchat_outbox ADD COLUMN card TEXT;",
-            )
-            .map_err(|e| fail("cannot upgrade", e))?;
-        }
-        let rows = {
-            let mut query = conn
-                .prepare(
-                    "SELECT seq, room, body, color, format, notify, sender, token,
-                            recipient_user, link, attach_to, card
-                     FROM hipchat_outbox ORDER BY seq",
-                )
-                .map_err(|e| fail("cannot read", e))?;
-            query
-                .query_map([], |row| {
-                    let text = |i: usize| row.get::<_, String>(i);
-                    let mut message = Message::new(text(2)?)
-                        .room(text(1)?)
-                        .color(Color::from_str(&text(3)?).unwrap_or_default())
-                        .format(Format::from_str(&text(4)?).unwrap_or_default())
-                        .notify(row.get::<_, bool>(5)?);
-                    message.from = row.get(6)?;
-                    message.token = row.get(7)?;
-                    message.user = row.get(8)?;
-                    message.link = row.get(9)?;
-                    message.attach_to = row.get(10)?;
-                    // Written by `insert` from a `Card`, so it reads back; a row that
-                    // does not is delivered without its card rather than never.
-                    message.card = row
-                        .get::<_, Option<String>>(11)?
-                        .and_then(|json| serde_json::from_str(&json).ok());
-                    if message.user.is_some() {
-                        // Written as "" (the column is NOT NULL): a user message has none.
-                        message.room = None;
-                    }
-                    Ok((row.get::<_, i64>(0)? as u64, message))
-                })
-                .and_then(Iterator::collect::<Result<Vec<_>, _>>)
-                .map_err(|e| fail("cannot read", e))?
-        };
+        upgrade(&conn).map_err(|e| fail("cannot upgrade", e))?;
+        let recovered = read_rows(&conn).map_err(|e| fail("cannot read", e))?;
+        let (writer, commands) = mpsc::channel();
+        let thread_path = shown.clone();
+        std::thread::Builder::new()
+            .name("hipchat-outbox".into())
+            .spawn(move || write_rows(conn, &commands, thread_path))
+            .map_err(|e| Error::Outbox {
+                path: shown.clone(),
+                reason: format!("cannot start the writer thread: {e}"),
+            })?;
         Ok((
             Self {
                 path: shown,
-                conn: Mutex::new(conn),
+                writer,
             },
-            rows,
+            recovered,
         ))
     }
 
-    /// Writes one notification; its row id orders it.
-    pub fn insert(&self, message: &Message) -> Result<u64, Error> {
+    /// Hands one notification to the writer thread; `then` runs there with its row id
+    /// (which orders it) once committed, or with the error. Fails at once, without
+    /// calling `then`, when the card cannot be encoded or the writer has stopped.
+    pub fn insert(
+        &self,
+        message: &Message,
+        then: impl FnOnce(Result<u64, Error>) + Send + 'static,
+    ) -> Result<(), Error> {
         let card = message
             .card
             .as_ref()
             .map(serde_json::to_string)
             .transpose()
-            .map_err(|e| Error::Outbox {
-                path: self.path.clone(),
-                reason: format!("cannot write the card: {e}"),
-            })?;
-        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        conn.prepare_cached(
-            "INSERT INTO hipchat_outbox
-                (room, body, color, format, notify, sender, token, recipient_user, link,
-                 attach_to, card)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )
-        .and_then(|mut insert| {
-            insert.execute(params![
-                message.room_or_empty(),
-                message.body,
-                message.color.as_str(),
-                message.format.as_str(),
-                message.notify,
-                message.from,
-                message.token,
-                message.user,
-                message.link,
-                message.attach_to,
-                card,
-            ])
-        })
-        .map(|_| conn.last_insert_rowid() as u64)
-        .map_err(|e| Error::Outbox {
-            path: self.path.clone(),
-            reason: format!("cannot write: {e}"),
-        })
+            .map_err(|e| self.error(format!("cannot write the card: {e}")))?;
+        let row = Box::new(Columns {
+            room: message.room_or_empty().to_owned(),
+            body: message.body.clone(),
+            color: message.color.as_str(),
+            format: message.format.as_str(),
+            notify: message.notify,
+            sender: message.from.clone(),
+            token: message.token.clone(),
+            user: message.user.clone(),
+            link: message.link.clone(),
+            attach_to: message.attach_to.clone(),
+            card,
+        });
+        let then = Box::new(then);
+        self.writer
+            .send(Command::Insert { row, then })
+            .map_err(|_| self.stopped())
     }
 
-    /// Deletes a finished notification's row; a failure is logged (the notification
-    /// would be sent again after a restart, which at-least-once allows).
-    pub fn remove(&self, seq: u64) {
-        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        let result = conn
-            .prepare_cached("DELETE FROM hipchat_outbox WHERE seq = ?1")
-            .and_then(|mut delete| delete.execute([seq as i64]));
-        if let Err(error) = result {
-            tracing::error!(path = %self.path, %error, "hipchat outbox: cannot delete a delivered notification");
+    /// The error of an insert whose writer thread is gone.
+    pub fn stopped(&self) -> Error {
+        self.error("the writer thread has stopped".into())
+    }
+
+    fn error(&self, reason: String) -> Error {
+        Error::Outbox {
+            path: self.path.clone(),
+            reason,
         }
     }
+
+    /// Deletes a finished notification's row, without waiting. A failure is logged (the
+    /// notification would be sent again after a restart, which at-least-once allows).
+    pub fn remove(&self, seq: u64) {
+        if self.writer.send(Command::Remove(seq)).is_err() {
+            tracing::error!(path = %self.path, seq, "hipchat outbox: the writer thread has stopped; row not deleted");
+        }
+    }
+}
+
+/// Brings a file of an older format to [`FORMAT`].
+fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
+    let has = |columns: &str| {
+        conn.prepare(&format!("SELECT {columns} FROM hipchat_outbox LIMIT 0"))
+            .is_ok()
+    };
+    // Format 0 files written before private messages and share links, or before
+    // attach_to and cards, lack their columns.
+    if !has("recipient_user, link") {
+        conn.execute_batch(
+            "ALTER TABLE hipchat_outbox ADD COLUMN recipient_user TEXT;
+             ALTER TABLE hipchat_outbox ADD COLUMN link TEXT;",
+        )?;
+    }
+    if !has("attach_to, card") {
+        conn.execute_batch(
+            "ALTER TABLE hipchat_outbox ADD COLUMN attach_to TEXT;
+             ALTER TABLE hipchat_outbox ADD COLUMN card TEXT;",
+        )?;
+    }
+    conn.pragma_update(None, "user_version", FORMAT)
+}
+
+/// Every row, oldest first: decoded, or set aside with the reason it could not be.
+fn read_rows(conn: &Connection) -> rusqlite::Result<Recovered> {
+    let mut query = conn.prepare(
+        "SELECT seq, room, body, color, format, notify, sender, token,
+                recipient_user, link, attach_to, card
+         FROM hipchat_outbox ORDER BY seq",
+    )?;
+    let mut recovered = Recovered {
+        rows: Vec::new(),
+        undecodable: Vec::new(),
+    };
+    let mut rows = query.query([])?;
+    while let Some(row) = rows.next()? {
+        let seq = row.get::<_, i64>(0)? as u64;
+        match decode(row)? {
+            Ok(message) => recovered.rows.push((seq, message)),
+            Err(reason) => recovered.undecodable.push((seq, reason)),
+        }
+    }
+    Ok(recovered)
+}
+
+/// One row as a message; `Err` names the column that does not decode.
+fn decode(row: &Row<'_>) -> rusqlite::Result<Result<Message, String>> {
+    let text = |i: usize| row.get::<_, String>(i);
+    let (color, format) = (text(3)?, text(4)?);
+    let Ok(color) = Color::from_str(&color) else {
+        return Ok(Err(format!("color {color:?} is not a HipChat color")));
+    };
+    let Ok(format) = Format::from_str(&format) else {
+        return Ok(Err(format!("format {format:?} is not a HipChat format")));
+    };
+    let card = match row.get::<_, Option<String>>(11)? {
+        None => None,
+        Some(json) => match serde_json::from_str::<Card>(&json) {
+            Ok(card) => Some(card),
+            Err(e) => return Ok(Err(format!("card does not decode: {e}"))),
+        },
+    };
+    let mut message = Message::new(text(2)?)
+        .color(color)
+        .format(format)
+        .notify(row.get::<_, bool>(5)?);
+    message.from = row.get(6)?;
+    message.token = row.get(7)?;
+    message.user = row.get(8)?;
+    message.link = row.get(9)?;
+    message.attach_to = row.get(10)?;
+    message.card = card;
+    // A user message is written with room "" (the column is NOT NULL): it has none.
+    if message.user.is_none() {
+        message.room = Some(text(1)?);
+    }
+    Ok(Ok(message))
+}
+
+/// The writer thread: takes what is waiting (at most [`MAX_BATCH`]), commits it in one
+/// transaction, then runs each insert's `then`. Ends when the outbox is dropped.
+fn write_rows(mut conn: Connection, commands: &mpsc::Receiver<Command>, path: String) {
+    while let Ok(first) = commands.recv() {
+        let mut batch = vec![first];
+        batch.extend(commands.try_iter().take(MAX_BATCH - 1));
+        let mut inserted = Vec::new();
+        let committed = conn.transaction().and_then(|tx| {
+            for command in batch {
+                match command {
+                    Command::Insert { row, then } => inserted.push((then, insert_row(&tx, &row))),
+                    Command::Remove(seq) => {
+                        let deleted = tx
+                            .prepare_cached("DELETE FROM hipchat_outbox WHERE seq = ?1")
+                            .and_then(|mut delete| delete.execute([seq as i64]));
+                        if let Err(error) = deleted {
+                            tracing::error!(path, seq, %error, "hipchat outbox: cannot delete a delivered notification");
+                        }
+                    }
+                }
+            }
+            tx.commit()
+        });
+        if let Err(error) = &committed {
+            tracing::error!(path, %error, "hipchat outbox: cannot commit");
+        }
+        for (then, row) in inserted {
+            let outcome = match (&committed, row) {
+                (Ok(()), Ok(seq)) => Ok(seq),
+                (Ok(()), Err(e)) => Err(format!("cannot write: {e}")),
+                (Err(e), _) => Err(format!("cannot commit: {e}")),
+            };
+            then(outcome.map_err(|reason| Error::Outbox {
+                path: path.clone(),
+                reason,
+            }));
+        }
+    }
+}
+
+fn insert_row(conn: &Connection, row: &Columns) -> rusqlite::Result<u64> {
+    conn.prepare_cached(
+        "INSERT INTO hipchat_outbox
+            (room, body, color, format, notify, sender, token, recipient_user, link,
+             attach_to, card)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        row.room,
+        row.body,
+        row.color,
+        row.format,
+        row.notify,
+        row.sender,
+        row.token,
+        row.user,
+        row.link,
+        row.attach_to,
+        row.card,
+    ])?;
+    Ok(conn.last_insert_rowid() as u64)
 }
 
 #[cfg(test)]
@@ -175,12 +334,25 @@ mod tests {
     use super::*;
     use crate::Color;
 
-    #[test]
-    fn rows_survive_reopening_in_order_until_removed() {
+    /// Inserts and waits for the commit, as the queue's admission does.
+    async fn insert(outbox: &Outbox, message: &Message) -> Result<u64, Error> {
+        let (done, written) = tokio::sync::oneshot::channel();
+        outbox.insert(message, move |seq| drop(done.send(seq)))?;
+        written.await.unwrap()
+    }
+
+    fn rows(path: &Path) -> Vec<(u64, Message)> {
+        let (_, recovered) = Outbox::open(path).unwrap();
+        assert!(recovered.undecodable.is_empty());
+        recovered.rows
+    }
+
+    #[tokio::test]
+    async fn rows_survive_reopening_in_order_until_removed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("outbox.db");
-        let (outbox, rows) = Outbox::open(&path).unwrap();
-        assert!(rows.is_empty());
+        let (outbox, recovered) = Outbox::open(&path).unwrap();
+        assert!(recovered.rows.is_empty());
         let a = Message::new("a").room("Ops").color(Color::Red).notify(true);
         let mut b = Message::new("b").room("Dev").format(Format::Text);
         b.from = Some("ci".into());
@@ -194,25 +366,24 @@ mod tests {
                 .card(crate::Card::application("c", "Card").attribute(
                     crate::card::Attribute::new("v").style(crate::card::Lozenge::Moved),
                 ));
-        let seq_user = outbox.insert(&user).unwrap();
-        let seq_link = outbox.insert(&link).unwrap();
-        let (_, rows) = Outbox::open(&path).unwrap();
-        assert_eq!(rows, vec![(seq_user, user), (seq_link, link)]);
+        let seq_user = insert(&outbox, &user).await.unwrap();
+        let seq_link = insert(&outbox, &link).await.unwrap();
+        assert_eq!(rows(&path), vec![(seq_user, user), (seq_link, link)]);
         outbox.remove(seq_user);
         outbox.remove(seq_link);
-        let seq_a = outbox.insert(&a).unwrap();
-        let seq_b = outbox.insert(&b).unwrap();
+        let seq_a = insert(&outbox, &a).await.unwrap();
+        let seq_b = insert(&outbox, &b).await.unwrap();
         assert!(seq_b > seq_a);
-        drop(outbox);
-        let (outbox, rows) = Outbox::open(&path).unwrap();
-        assert_eq!(rows, vec![(seq_a, a), (seq_b, b.clone())]);
+        // Removals are not waited for, but the writer keeps the order it was given.
+        assert_eq!(rows(&path), vec![(seq_a, a), (seq_b, b.clone())]);
         outbox.remove(seq_a);
-        drop(outbox);
-        let (outbox, rows) = Outbox::open(&path).unwrap();
-        assert_eq!(rows, vec![(seq_b, b)]);
-        outbox.remove(seq_b);
+        let seq_c = insert(&outbox, &Message::new("c").room("Ops"))
+            .await
+            .unwrap();
         // Row ids are never reused, so order holds across restarts.
-        assert!(outbox.insert(&Message::new("c").room("Ops")).unwrap() > seq_b);
+        assert!(seq_c > seq_b);
+        let left: Vec<u64> = rows(&path).iter().map(|(seq, _)| *seq).collect();
+        assert_eq!(left, [seq_b, seq_c]);
     }
 
     #[test]
@@ -224,5 +395,97 @@ mod tests {
             panic!("opened a text file")
         };
         assert!(error.to_string().contains("not-a-db"), "{error}");
+    }
+
+    #[test]
+    fn a_file_of_a_newer_format_is_refused_not_misread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.db");
+        drop(Outbox::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", FORMAT + 1)
+            .unwrap();
+        drop(conn);
+        let Err(error) = Outbox::open(&path) else {
+            panic!("opened a file of a newer format")
+        };
+        let shown = error.to_string();
+        assert!(
+            shown.contains("outbox.db") && shown.contains("format 2"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn an_unversioned_file_is_upgraded_and_its_rows_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.db");
+        let conn = Connection::open(&path).unwrap();
+        // The first released layout: no private messages, links, attach_to or cards.
+        conn.execute_batch(
+            "CREATE TABLE hipchat_outbox (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT, room TEXT NOT NULL,
+                body TEXT NOT NULL, color TEXT NOT NULL, format TEXT NOT NULL,
+                notify INTEGER NOT NULL, sender TEXT, token TEXT);
+             INSERT INTO hipchat_outbox (room, body, color, format, notify)
+                VALUES ('Ops', 'old', 'green', 'text', 1);",
+        )
+        .unwrap();
+        drop(conn);
+        let expected = Message::new("old")
+            .room("Ops")
+            .color(Color::Green)
+            .format(Format::Text)
+            .notify(true);
+        assert_eq!(rows(&path), vec![(1, expected)]);
+        let conn = Connection::open(&path).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .unwrap();
+        assert_eq!(version, FORMAT);
+    }
+
+    #[tokio::test]
+    async fn rows_that_do_not_decode_are_reported_and_kept_never_defaulted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.db");
+        let (outbox, _) = Outbox::open(&path).unwrap();
+        let good = Message::new("good").room("Ops");
+        let seq_good = insert(&outbox, &good).await.unwrap();
+        let seq_color = insert(&outbox, &Message::new("c").room("Ops"))
+            .await
+            .unwrap();
+        let seq_card = insert(&outbox, &Message::new("k").room("Ops"))
+            .await
+            .unwrap();
+        drop(outbox);
+        let conn = Connection::open(&path).unwrap();
+        conn.execute(
+            "UPDATE hipchat_outbox SET color = 'grey' WHERE seq = ?1",
+            [seq_color as i64],
+        )
+        .unwrap();
+        conn.execute(
+            "UPDATE hipchat_outbox SET card = '{\"style\":' WHERE seq = ?1",
+            [seq_card as i64],
+        )
+        .unwrap();
+        drop(conn);
+        for _ in 0..2 {
+            let (_, recovered) = Outbox::open(&path).unwrap();
+            assert_eq!(recovered.rows, vec![(seq_good, good.clone())]);
+            let reasons: Vec<_> = recovered.undecodable.iter().map(|(seq, _)| *seq).collect();
+            assert_eq!(reasons, [seq_color, seq_card], "reported at every start");
+            assert!(
+                recovered.undecodable[0].1.contains("\"grey\""),
+                "{:?}",
+                recovered.undecodable
+            );
+            assert!(
+                recovered.undecodable[1].1.contains("card"),
+                "{:?}",
+                recovered.undecodable
+            );
+        }
     }
 }

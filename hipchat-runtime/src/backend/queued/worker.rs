@@ -9,10 +9,10 @@ use futures_util::FutureExt;
 use tokio::time::Instant;
 use tracing::{Instrument, field};
 
-use super::Shared;
 use super::metrics::Counters;
 use super::queue::Entry;
 use super::retry::{Class, Retries};
+use super::{Shared, Undelivered, UndeliveredReason};
 use crate::{Backend, Error};
 
 /// How one notification's delivery ended: attempts made, and the last error on failure.
@@ -32,6 +32,55 @@ pub(crate) async fn run_lane<B: Backend>(shared: Arc<Shared<B>>, room: String) {
             )),
         };
         shared.finish(&room, &entry, outcome);
+    }
+}
+
+impl<B: Backend> Shared<B> {
+    /// The lane's next notification, now in flight; its slot is free again.
+    fn next_for_lane(&self, room: &str) -> Option<Arc<Entry>> {
+        let mut state = self.lock();
+        let entry = state.next_for_lane(room)?;
+        self.release_slot(&mut state);
+        Some(entry)
+    }
+
+    /// Counts a finished delivery, deletes its outbox row, reports a failure. All of it
+    /// under the queue's lock, so that a flush that sees the queue empty also sees the
+    /// counters and its report complete.
+    fn finish(&self, room: &str, entry: &Entry, outcome: Outcome) {
+        let undelivered = outcome.err().map(|(error, attempts)| Undelivered {
+            message: entry.message.clone(),
+            reason: UndeliveredReason::Failed(Arc::new(error)),
+            attempts,
+        });
+        {
+            let mut state = self.lock();
+            if !state.finish(room, entry.seq) {
+                // Abandoned by a shutdown meanwhile, and counted there.
+                return;
+            }
+            let counter = match &undelivered {
+                None => &self.counters.delivered,
+                Some(_) => &self.counters.failed,
+            };
+            Counters::add(counter, 1);
+            self.outbox_remove(entry.seq);
+            if let Some(undelivered) = &undelivered {
+                self.collect(undelivered, entry.seq);
+            }
+        }
+        self.progress.notify_waiters();
+        if let Some(undelivered) = undelivered {
+            if let UndeliveredReason::Failed(error) = &undelivered.reason {
+                tracing::warn!(
+                    room,
+                    attempts = undelivered.attempts,
+                    %error,
+                    "hipchat notification not delivered; giving up"
+                );
+            }
+            self.call_back(&undelivered);
+        }
     }
 }
 

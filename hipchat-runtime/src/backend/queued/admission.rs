@@ -1,0 +1,207 @@
+//! Accepting a notification: a slot by the full-queue policy, a row in the durable outbox
+//! when there is one, then a place at the end of its room's lane (whose task is started
+//! if it has none).
+//!
+//! With an outbox the row is written by the outbox's thread, which then completes the
+//! admission itself: a caller that stops waiting (its future dropped) cannot leave a
+//! written row outside the queue.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use tokio::runtime::Handle;
+use tokio::sync::TryAcquireError;
+
+use super::metrics::Counters;
+use super::queue::{Entry, FullPolicy, QueueState};
+use super::{Shared, Undelivered, UndeliveredReason, worker};
+use crate::{Backend, Error, Message};
+
+/// A notification on its way in.
+struct Admission {
+    message: Message,
+    /// Whether it holds a slot; without one (drop-oldest), the oldest gives it its own.
+    has_slot: bool,
+    /// Where to start its lane's task: the caller's runtime.
+    runtime: Option<Handle>,
+}
+
+impl<B: Backend> Shared<B> {
+    pub(super) async fn enqueue(self: &Arc<Self>, message: &Message) -> Result<(), Error> {
+        self.start_idle_lanes();
+        let has_slot = self.take_slot().await?;
+        // Refuse early what `admit` would refuse, before writing anything.
+        self.check_open(&mut self.lock(), has_slot)?;
+        let admission = Admission {
+            message: message.clone(),
+            has_slot,
+            runtime: Handle::try_current().ok(),
+        };
+        #[cfg(feature = "durable")]
+        if let Some(outbox) = &self.outbox {
+            let (done, answer) = tokio::sync::oneshot::channel();
+            let shared = self.clone();
+            let then = move |written: Result<u64, Error>| {
+                let admitted = match written {
+                    Ok(seq) => shared.admit(Some(seq), admission),
+                    Err(error) => {
+                        shared.give_back_slot(has_slot);
+                        Err(error)
+                    }
+                };
+                let _ = done.send(admitted);
+            };
+            if let Err(error) = outbox.insert(message, then) {
+                self.give_back_slot(has_slot);
+                return Err(error);
+            }
+            return answer.await.unwrap_or_else(|_| Err(outbox.stopped()));
+        }
+        self.admit(None, admission)
+    }
+
+    /// A slot by the full-queue policy: `Ok(false)` when the policy is drop-oldest and
+    /// the queue is full.
+    async fn take_slot(&self) -> Result<bool, Error> {
+        match self.full {
+            FullPolicy::Wait => {
+                let permit = self.slots.acquire().await;
+                permit.map_err(|_| Error::QueueClosed)?.forget();
+                Ok(true)
+            }
+            FullPolicy::Error | FullPolicy::DropOldest => match self.slots.try_acquire() {
+                Ok(permit) => {
+                    permit.forget();
+                    Ok(true)
+                }
+                Err(TryAcquireError::Closed) => Err(Error::QueueClosed),
+                Err(TryAcquireError::NoPermits) if self.full == FullPolicy::Error => {
+                    Err(Error::QueueFull {
+                        capacity: self.capacity,
+                    })
+                }
+                Err(TryAcquireError::NoPermits) => Ok(false),
+            },
+        }
+    }
+
+    /// Whether a notification may still come in; on refusal its slot is given back.
+    fn check_open(&self, state: &mut QueueState, has_slot: bool) -> Result<(), Error> {
+        if state.closed {
+            if has_slot {
+                self.release_slot(state);
+            }
+            return Err(Error::QueueClosed);
+        }
+        if !has_slot && state.queued() == 0 {
+            // Every slot is held by a sender that has not been admitted yet.
+            return Err(Error::QueueFull {
+                capacity: self.capacity,
+            });
+        }
+        Ok(())
+    }
+
+    /// Puts the notification (numbered `seq` by the outbox, else here) at the end of its
+    /// lane, dropping the oldest waiting one if it holds no slot.
+    fn admit(self: &Arc<Self>, seq: Option<u64>, admission: Admission) -> Result<(), Error> {
+        let Admission {
+            message,
+            has_slot,
+            runtime,
+        } = admission;
+        let dropped = {
+            let mut state = self.lock();
+            if let Err(error) = self.check_open(&mut state, has_slot) {
+                if let Some(seq) = seq {
+                    self.outbox_remove(seq);
+                }
+                return Err(error);
+            }
+            let seq = seq.unwrap_or_else(|| state.next_seq());
+            let dropped = if has_slot {
+                None
+            } else {
+                let oldest = state.pop_oldest();
+                if let Some(oldest) = &oldest {
+                    self.outbox_remove(oldest.seq);
+                    Counters::add(&self.counters.dropped, 1);
+                }
+                oldest
+            };
+            let room = message.room_or_empty().to_owned();
+            Counters::add(&self.counters.accepted, 1);
+            if state.push(Arc::new(Entry { seq, message })) {
+                self.spawn_lane(&mut state, room, runtime.as_ref());
+            }
+            dropped.map(|entry| {
+                let undelivered = Undelivered {
+                    message: entry.message.clone(),
+                    reason: UndeliveredReason::Dropped,
+                    attempts: 0,
+                };
+                self.collect(&undelivered, entry.seq);
+                undelivered
+            })
+        };
+        if let Some(undelivered) = dropped {
+            tracing::warn!(
+                room = undelivered.message.room_or_empty(),
+                "hipchat queue full: dropped the oldest waiting notification"
+            );
+            self.call_back(&undelivered);
+        }
+        Ok(())
+    }
+
+    #[cfg(feature = "durable")]
+    fn give_back_slot(&self, has_slot: bool) {
+        if has_slot {
+            self.release_slot(&mut self.lock());
+        }
+    }
+
+    /// A waiting notification left the queue: its slot is free again.
+    pub(super) fn release_slot(&self, state: &mut QueueState) {
+        if state.overdraft > 0 {
+            state.overdraft -= 1;
+        } else {
+            self.slots.add_permits(1);
+        }
+    }
+
+    /// Starts the task of `room`'s lane on `runtime`; without one, the lane waits for
+    /// [`start_idle_lanes`](Self::start_idle_lanes).
+    fn spawn_lane(
+        self: &Arc<Self>,
+        state: &mut QueueState,
+        room: String,
+        runtime: Option<&Handle>,
+    ) {
+        match runtime {
+            Some(runtime) => {
+                let task = runtime.spawn(worker::run_lane(self.clone(), room.clone()));
+                state.set_task(&room, task.abort_handle());
+            }
+            None => {
+                state.unset_running(&room);
+                self.needs_start.store(true, Ordering::Release);
+            }
+        }
+    }
+
+    /// Starts tasks for lanes that have none (recovered outside a runtime).
+    pub(super) fn start_idle_lanes(self: &Arc<Self>) {
+        if !self.needs_start.load(Ordering::Acquire) {
+            return;
+        }
+        let Ok(runtime) = Handle::try_current() else {
+            return;
+        };
+        self.needs_start.store(false, Ordering::Release);
+        let mut state = self.lock();
+        for room in state.idle_lanes() {
+            self.spawn_lane(&mut state, room, Some(&runtime));
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Waiting for the queue: [`flush`](Shared::flush) until what was accepted before it is
+//! finished, [`shutdown`](Shared::shutdown) until everything is or its deadline passes.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::metrics::Counters;
+use super::queue::QueueState;
+use super::report::log_report;
+use super::{FlushReport, Shared, Undelivered, UndeliveredReason};
+use crate::Backend;
+
+impl<B: Backend> Shared<B> {
+    /// Waits until `done` holds for the queue's state.
+    async fn wait_until(&self, done: impl Fn(&QueueState) -> bool) {
+        loop {
+            let notified = self.progress.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if done(&self.lock()) {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    pub(super) async fn flush(self: &Arc<Self>) -> FlushReport {
+        self.start_idle_lanes();
+        // Only what was accepted before the flush began is waited for and reported.
+        let (below, collector) = {
+            let state = self.lock();
+            let below = state.seq_bound();
+            (below, self.register(below))
+        };
+        self.wait_until(|state| state.oldest_pending().is_none_or(|seq| seq >= below))
+            .await;
+        let report = self.unregister(&collector);
+        log_report(&report, "flush");
+        report
+    }
+
+    pub(super) async fn shutdown(self: &Arc<Self>, deadline: Duration) -> FlushReport {
+        self.start_idle_lanes();
+        self.lock().closed = true;
+        self.slots.close();
+        let collector = self.register(u64::MAX);
+        let drained = tokio::time::timeout(
+            deadline,
+            self.wait_until(|state| state.oldest_pending().is_none()),
+        )
+        .await
+        .is_ok();
+        if !drained {
+            let kept = self.has_outbox();
+            let abandoned = {
+                let mut state = self.lock();
+                let entries = state.abandon_all();
+                Counters::add(&self.counters.abandoned, entries.len() as u64);
+                let abandoned: Vec<_> = entries
+                    .iter()
+                    .map(|entry| Undelivered {
+                        message: entry.message.clone(),
+                        reason: UndeliveredReason::Abandoned {
+                            kept_in_outbox: kept,
+                        },
+                        attempts: 0,
+                    })
+                    .collect();
+                for (entry, undelivered) in entries.iter().zip(&abandoned) {
+                    self.collect(undelivered, entry.seq);
+                }
+                abandoned
+            };
+            self.progress.notify_waiters();
+            if !kept {
+                for undelivered in &abandoned {
+                    self.call_back(undelivered);
+                }
+            }
+        }
+        let report = self.unregister(&collector);
+        log_report(&report, "shutdown");
+        report
+    }
+}
