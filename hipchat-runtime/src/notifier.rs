@@ -150,6 +150,30 @@ impl Notifier {
         self.inner.backend.metrics_dyn()
     }
 
+    /// Waits until a queued backend's counters satisfy `done`, and returns them (`None`
+    /// at once for backends without counters). For tests and health checks that wait for
+    /// deliveries or retries instead of polling; bound it with a timeout.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+    /// use hipchat_runtime::backend::{MemoryBackend, QueuedBackend};
+    /// use hipchat_runtime::{Message, Notifier, Settings};
+    ///
+    /// let queued = QueuedBackend::new(MemoryBackend::new());
+    /// let notifier = Notifier::with_backend(Settings::new().room("Ops"), queued)?;
+    /// notifier.send(Message::new("one")).await?;
+    /// let metrics = notifier.wait_for_metrics(|m| m.delivered == 1).await.unwrap();
+    /// assert_eq!(metrics.pending(), 0);
+    /// # Ok::<(), hipchat_runtime::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub async fn wait_for_metrics(
+        &self,
+        done: impl Fn(&QueueMetrics) -> bool + Send + Sync,
+    ) -> Option<QueueMetrics> {
+        self.inner.backend.wait_for_metrics_boxed(&done).await
+    }
+
     /// Fills the default room and sender, checks HipChat's limits, and delivers.
     ///
     /// Nothing reaches the backend unless every check passed. With fail silently on, an

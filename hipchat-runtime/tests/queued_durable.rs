@@ -34,11 +34,10 @@ fn a_crash_loses_nothing_accepted() {
                 .await
                 .unwrap();
         }
-        let mut waited = 0;
-        while notifier.metrics().unwrap().delivered < 10 && waited < 500 {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-            waited += 1;
-        }
+        let some_delivered = notifier.wait_for_metrics(|m| m.delivered >= 10);
+        tokio::time::timeout(Duration::from_secs(5), some_delivered)
+            .await
+            .expect("10 deliveries within 5 s");
         notifier
     });
     client_rt.shutdown_background(); // the crash: tasks die mid-delivery

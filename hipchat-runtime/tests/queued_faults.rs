@@ -216,11 +216,10 @@ async fn server_down_for_a_while_and_back() {
     let sent = plan(&["Ops", "Dev"], 10);
     send_all(&notifier, &sent).await;
     // Connection refused for a while: attempts fail and back off.
-    let mut waited = 0;
-    while notifier.metrics().unwrap().retried < 4 && waited < 200 {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-        waited += 1;
-    }
+    let retried = notifier.wait_for_metrics(|m| m.retried >= 4);
+    tokio::time::timeout(Duration::from_secs(5), retried)
+        .await
+        .expect("4 retries within 5 s");
     assert_eq!(notifier.metrics().unwrap().delivered, 0);
     let server = DevServer::builder()
         .bind(addr)

@@ -86,7 +86,21 @@ pub trait Backend: Send + Sync + 'static {
     fn metrics(&self) -> Option<QueueMetrics> {
         None
     }
+
+    /// Waits until the delivery counters satisfy `done` (checked at once, then whenever a
+    /// notification is finished or a retry counted) and returns them. The default, for
+    /// backends without counters, returns `None` at once.
+    fn wait_for_metrics(
+        &self,
+        done: MetricsCondition<'_>,
+    ) -> impl Future<Output = Option<QueueMetrics>> + Send {
+        let _ = done;
+        async { None }
+    }
 }
+
+/// A condition on a backend's counters: [`Backend::wait_for_metrics`].
+pub type MetricsCondition<'a> = &'a (dyn Fn(&QueueMetrics) -> bool + Send + Sync);
 
 /// A boxed future, as returned through [`DynBackend`].
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -98,6 +112,10 @@ pub(crate) trait DynBackend: Send + Sync + 'static {
     fn flush_boxed(&self) -> BoxFuture<'_, FlushReport>;
     fn shutdown_boxed(&self, deadline: Duration) -> BoxFuture<'_, FlushReport>;
     fn metrics_dyn(&self) -> Option<QueueMetrics>;
+    fn wait_for_metrics_boxed<'a>(
+        &'a self,
+        done: MetricsCondition<'a>,
+    ) -> BoxFuture<'a, Option<QueueMetrics>>;
 }
 
 impl<B: Backend> DynBackend for B {
@@ -119,5 +137,12 @@ impl<B: Backend> DynBackend for B {
 
     fn metrics_dyn(&self) -> Option<QueueMetrics> {
         self.metrics()
+    }
+
+    fn wait_for_metrics_boxed<'a>(
+        &'a self,
+        done: MetricsCondition<'a>,
+    ) -> BoxFuture<'a, Option<QueueMetrics>> {
+        Box::pin(self.wait_for_metrics(done))
     }
 }

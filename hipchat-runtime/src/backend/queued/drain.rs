@@ -1,5 +1,6 @@
 //! Waiting for the queue: [`flush`](Shared::flush) until what was accepted before it is
-//! finished, [`shutdown`](Shared::shutdown) until everything is or its deadline passes.
+//! finished, [`shutdown`](Shared::shutdown) until everything is or its deadline passes,
+//! [`wait_for_metrics`](Shared::wait_for_metrics) until the counters say so.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,8 +8,9 @@ use std::time::Duration;
 use super::metrics::Counters;
 use super::queue::QueueState;
 use super::report::log_report;
-use super::{FlushReport, Shared, Undelivered, UndeliveredReason};
+use super::{FlushReport, QueueMetrics, Shared, Undelivered, UndeliveredReason};
 use crate::Backend;
+use crate::backend::MetricsCondition;
 
 impl<B: Backend> Shared<B> {
     /// Waits until `done` holds for the queue's state.
@@ -22,6 +24,12 @@ impl<B: Backend> Shared<B> {
             }
             notified.await;
         }
+    }
+
+    /// Waits until the counters satisfy `done`; returns them.
+    pub(super) async fn wait_for_metrics(&self, done: MetricsCondition<'_>) -> QueueMetrics {
+        self.wait_until(|state| done(&self.snapshot(state))).await;
+        self.metrics()
     }
 
     pub(super) async fn flush(self: &Arc<Self>) -> FlushReport {

@@ -29,6 +29,7 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, Semaphore};
 
+use crate::backend::MetricsCondition;
 use crate::{Backend, Error, Message, RateLimit};
 
 mod admission;
@@ -159,6 +160,10 @@ impl<B: Backend> Backend for QueuedBackend<B> {
     fn metrics(&self) -> Option<QueueMetrics> {
         Some(self.shared.metrics())
     }
+
+    async fn wait_for_metrics(&self, done: MetricsCondition<'_>) -> Option<QueueMetrics> {
+        Some(self.shared.wait_for_metrics(done).await)
+    }
 }
 
 pub(crate) struct Shared<B> {
@@ -170,7 +175,7 @@ pub(crate) struct Shared<B> {
     full: FullPolicy,
     /// One permit per request in flight.
     sends: Semaphore,
-    /// Signalled whenever a notification is finished.
+    /// Signalled whenever a notification is finished or a retry is counted.
     progress: Notify,
     pacer: pacing::Pacer,
     retry: RetryPolicy,
@@ -210,7 +215,10 @@ impl<B> Shared<B> {
     }
 
     fn metrics(&self) -> QueueMetrics {
-        let state = self.lock();
+        self.snapshot(&self.lock())
+    }
+
+    fn snapshot(&self, state: &QueueState) -> QueueMetrics {
         self.counters
             .snapshot(state.queued() as u64, state.in_flight() as u64)
     }

@@ -155,6 +155,7 @@ async fn deliver<B: Backend>(
             return Err((error, attempt));
         };
         Counters::add(&shared.counters.retried, 1);
+        shared.progress.notify_waiters();
         span.record("outcome", "retry");
         tracing::debug!(parent: &span, %error, ?wait, "hipchat delivery failed; trying again");
         tokio::time::sleep(wait).await;
