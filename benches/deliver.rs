@@ -21,7 +21,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use hipchat::backend::queued::Pacing;
 use hipchat::backend::{HttpBackend, QueuedBackend};
 use hipchat::prelude::*;
-use hipchat::{BackendKind, Message, Notifier, Settings, Url};
+use hipchat::{BackendKind, Message, Notifier, Settings};
 use hipchat_devserver::{DevServer, RateLimitConfig};
 use reqwest::header::CONTENT_TYPE;
 
@@ -45,8 +45,8 @@ struct DeployFailed {
     version: &'static str,
 }
 
-/// Starts the server on a runtime of its own and returns its URL.
-fn start_server() -> Url {
+/// Starts the server on a runtime of its own and returns its URL (ending in `/`).
+fn start_server() -> String {
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -64,7 +64,7 @@ fn start_server() -> Url {
         });
     });
     let address = receiver.recv().unwrap();
-    Url::parse(&format!("http://{address}")).unwrap()
+    format!("http://{address}/")
 }
 
 fn deliver(c: &mut Criterion) {
@@ -75,7 +75,7 @@ fn deliver(c: &mut Criterion) {
         .unwrap();
     let settings = Settings::new()
         .backend(BackendKind::Http)
-        .api_url(server.clone())
+        .api_url(server.as_str())
         .auth_token(TOKEN);
     let notifier = Notifier::from_settings(settings).unwrap();
     let event = DeployFailed {
@@ -118,7 +118,7 @@ fn deliver(c: &mut Criterion) {
 
 /// Starts hipchat-devserver with its limits out of the way on a runtime of its own.
 fn start_devserver() -> (
-    Url,
+    String,
     std::thread::JoinHandle<()>,
     tokio::sync::oneshot::Sender<()>,
 ) {
@@ -139,9 +139,7 @@ fn start_devserver() -> (
                 .start()
                 .await
                 .unwrap();
-            url_sender
-                .send(Url::parse(&format!("{}/", server.url())).unwrap())
-                .unwrap();
+            url_sender.send(format!("{}/", server.url())).unwrap();
             let _ = stopped.await;
             server.stop().await.unwrap();
         });
@@ -155,7 +153,7 @@ fn deliver_many(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    let settings = Settings::new().api_url(server.clone()).auth_token(TOKEN);
+    let settings = Settings::new().api_url(server.as_str()).auth_token(TOKEN);
     let notifier = runtime.block_on(async {
         let http = HttpBackend::from_settings(&settings).unwrap();
         let queued = QueuedBackend::builder(http)

@@ -27,7 +27,7 @@ pub use hipchat_macros::hipchat;
 #[doc(inline)]
 pub use hipchat_runtime::{
     ApiError, ApiVersion, Backend, BackendKind, Card, Color, ConfigError, Delivery, Error, Format,
-    LongMessage, Message, Notification, Notifier, Notify, RateLimit, Settings, Target, Url,
+    LongMessage, Message, Notification, Notifier, Notify, RateLimit, Settings, Target,
     ValidationError, backend, card, default_notifier, error, filters, long_message, set_default,
     settings,
 };

@@ -4,7 +4,7 @@
 
 use hipchat::card::{Activity, Attribute, Card, CardFormat, Icon, Lozenge, Thumbnail};
 use hipchat::prelude::*;
-use hipchat::{BackendKind, Error, Notifier, Settings, Url, ValidationError};
+use hipchat::{BackendKind, Error, Notifier, Settings, ValidationError};
 use hipchat_devserver::{DevServer, card_schema};
 use serde_json::Value;
 
@@ -307,7 +307,7 @@ async fn declared_cards_reach_the_server_as_declared() {
     let notifier = Notifier::from_settings(
         Settings::new()
             .backend(BackendKind::Http)
-            .api_url(Url::parse(server.url()).unwrap())
+            .api_url(server.url())
             .auth_token("token"),
     )
     .unwrap();

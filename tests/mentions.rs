@@ -4,7 +4,7 @@
 
 use hipchat::filters::InvalidMention;
 use hipchat::prelude::*;
-use hipchat::{BackendKind, Error, Format, Notifier, Settings, Url};
+use hipchat::{BackendKind, Error, Format, Notifier, Settings};
 use hipchat_devserver::DevServer;
 use hipchat_devserver::web::render::text_with_mentions;
 
@@ -76,7 +76,7 @@ async fn the_server_receives_a_text_message_whose_mentions_it_recognises() {
     let notifier = Notifier::from_settings(
         Settings::new()
             .backend(BackendKind::Http)
-            .api_url(Url::parse(server.url()).unwrap())
+            .api_url(server.url())
             .auth_token("token"),
     )
     .unwrap();

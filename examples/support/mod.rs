@@ -23,7 +23,7 @@ pub async fn local_server_unless_configured()
     let server = DevServer::start().await?;
     let settings = Settings::new()
         .backend(BackendKind::Http)
-        .api_url(server.url().parse()?)
+        .api_url(server.url())
         .auth_token("dev");
     hipchat::set_default(Notifier::from_settings(settings)?);
     println!(

@@ -12,7 +12,7 @@ async fn the_client_delivers_and_the_devserver_records_it() {
     let notifier = Notifier::from_settings(
         Settings::new()
             .backend(BackendKind::Http)
-            .api_url(server.url().parse().expect("server URL parses"))
+            .api_url(server.url())
             .auth_token("dev"),
     )
     .expect("notifier builds");

@@ -19,7 +19,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use hipchat_devserver::{DevServer, RateLimitConfig};
 use hipchat_runtime::backend::queued::{FullPolicy, Pacing, RetryPolicy};
 use hipchat_runtime::backend::{HttpBackend, QueuedBackend};
-use hipchat_runtime::{Backend, Error, Message, Notifier, Settings, Url};
+use hipchat_runtime::{Backend, Error, Message, Notifier, Settings};
 
 #[derive(Clone, Default)]
 struct Counting(Arc<AtomicU64>);
@@ -89,9 +89,7 @@ fn bench(c: &mut Criterion) {
             .await
             .unwrap()
     });
-    let settings = Settings::new()
-        .api_url(Url::parse(server.url()).unwrap())
-        .auth_token("bench");
+    let settings = Settings::new().api_url(server.url()).auth_token("bench");
     let notifier = rt.block_on(async {
         let http = HttpBackend::from_settings(&settings).unwrap();
         let queued = QueuedBackend::builder(http)

@@ -37,4 +37,3 @@ pub use message::{Message, Target};
 pub use notification::{Delivery, Notification, Notify};
 pub use notifier::Notifier;
 pub use settings::{ApiVersion, BackendKind, Settings};
-pub use url::Url;

@@ -48,8 +48,8 @@ impl Notifier {
 
     /// Builds the built-in backend the settings name, with their defaults.
     pub fn from_settings(settings: Settings) -> Result<Self, Error> {
-        let kind = settings.backend_kind();
-        let v1 = settings.api_version_or_default() == ApiVersion::V1;
+        let kind = settings.get_backend();
+        let v1 = settings.get_api_version() == ApiVersion::V1;
         match kind {
             BackendKind::Http if v1 => {
                 let backend = HttpV1Backend::from_settings(&settings)?;
@@ -85,6 +85,31 @@ impl Notifier {
         }
     }
 
+    /// A notifier over a [`MemoryBackend`], and its outbox: what tests read to see what
+    /// was sent. Defaults (room, sender, fail silently) come from `settings`.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use hipchat_runtime::{Message, Notifier, Settings};
+    ///
+    /// let (notifier, outbox) = Notifier::memory(Settings::new().room("Ops"))?;
+    /// notifier.send(Message::new("Backup finished")).await?;
+    /// assert_eq!(outbox.messages()[0].room.as_deref(), Some("Ops"));
+    /// # Ok::<(), hipchat_runtime::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn memory(settings: Settings) -> Result<(Self, Outbox), Error> {
+        let backend = MemoryBackend::new();
+        let outbox = backend.outbox();
+        let notifier = Self::build(
+            settings,
+            BackendKind::Memory.as_str(),
+            backend,
+            Some(outbox.clone()),
+        )?;
+        Ok((notifier, outbox))
+    }
+
     /// Wraps your own backend, with defaults (room, sender, fail silently) from `settings`.
     /// The settings' backend kind, tokens, URL and timeout are for built-in backends and
     /// are not used here.
@@ -103,15 +128,17 @@ impl Notifier {
             inner: Arc::new(Inner {
                 backend: Box::new(backend),
                 backend_name,
-                room: settings.default_room().map(str::to_owned),
-                from: settings.default_from().map(str::to_owned),
-                fail_silently: settings.is_fail_silently(),
+                room: settings.get_room().map(str::to_owned),
+                from: settings.get_from().map(str::to_owned),
+                fail_silently: settings.get_fail_silently(),
                 outbox,
             }),
         })
     }
 
-    /// The outbox, when the backend is the built-in `memory` one.
+    /// The outbox, when the backend is the built-in `memory` one chosen by settings
+    /// (`HIPCHAT_BACKEND=memory`); a notifier built in code comes with its outbox from
+    /// [`Notifier::memory`].
     pub fn outbox(&self) -> Option<&Outbox> {
         self.inner.outbox.as_ref()
     }

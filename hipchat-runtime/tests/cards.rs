@@ -6,7 +6,7 @@ use hipchat_devserver::{DevServer, card_schema};
 use hipchat_runtime::card::{
     Activity, Attribute, Card, CardFormat, CardStyle, Format, Icon, Lozenge, Thumbnail,
 };
-use hipchat_runtime::{BackendKind, Message, Notifier, Settings, Url};
+use hipchat_runtime::{BackendKind, Message, Notifier, Settings};
 use serde_json::Value;
 
 const SCHEMA_FIXTURE: &str = concat!(
@@ -126,7 +126,7 @@ fn notifier(url: &str) -> Notifier {
     Notifier::from_settings(
         Settings::new()
             .backend(BackendKind::Http)
-            .api_url(Url::parse(url).unwrap())
+            .api_url(url)
             .auth_token("tok")
             .room("Ops"),
     )

@@ -13,7 +13,7 @@ use std::time::Duration;
 use hipchat_devserver::{DevServer, FaultConfig, ManualClock, RateLimitConfig};
 use hipchat_runtime::backend::queued::{Pacing, Rate, RetryPolicy};
 use hipchat_runtime::backend::{FlushReport, HttpBackend, QueuedBackend};
-use hipchat_runtime::{Message, Notifier, Settings, Url};
+use hipchat_runtime::{Message, Notifier, Settings};
 use queued_common::{assert_accounted, assert_room_order, plan, undelivered};
 
 /// No rate limits on the server (a frozen clock never renews windows, so make them huge).
@@ -27,7 +27,7 @@ fn unlimited() -> RateLimitConfig {
 
 fn settings(url: &str) -> Settings {
     Settings::new()
-        .api_url(Url::parse(url).unwrap())
+        .api_url(url)
         .auth_token("dev-token")
         .timeout(Duration::from_millis(300))
 }

@@ -3,7 +3,7 @@
 
 use hipchat_devserver::{DevServer, Kind, RateLimitConfig};
 use hipchat_runtime::{
-    ApiVersion, BackendKind, Color, Error, Format, LongMessage, Message, Notifier, Settings, Url,
+    ApiVersion, BackendKind, Color, Error, Format, LongMessage, Message, Notifier, Settings,
     ValidationError,
 };
 
@@ -13,7 +13,7 @@ const TOKEN: &str = "tok-V1-SECRET-987";
 fn settings(url: &str) -> Settings {
     Settings::new()
         .backend(BackendKind::Http)
-        .api_url(Url::parse(url).unwrap())
+        .api_url(url)
         .auth_token(TOKEN)
         .room("Ops")
 }

@@ -165,7 +165,7 @@ pub fn chars(n: usize) -> String {
 pub fn notifier(server: &DevServer, token: &str) -> hipchat::Notifier {
     let settings = hipchat::Settings::new()
         .backend(hipchat::BackendKind::Http)
-        .api_url(server.url().parse().expect("server URL parses"))
+        .api_url(server.url())
         .auth_token(token)
         .timeout(std::time::Duration::from_secs(30));
     hipchat::Notifier::from_settings(settings).expect("notifier builds")

@@ -1,3 +1,4 @@
+use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::{Backend, Error, Message};
@@ -21,10 +22,13 @@ use crate::{Backend, Error, Message};
 /// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
 /// # }
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct MemoryBackend {
     outbox: Outbox,
+    fail: Option<Arc<Decide>>,
 }
+
+type Decide = dyn Fn(&Message) -> Result<(), Error> + Send + Sync;
 
 impl MemoryBackend {
     /// A backend with an empty outbox.
@@ -36,10 +40,49 @@ impl MemoryBackend {
     pub fn outbox(&self) -> Outbox {
         self.outbox.clone()
     }
+
+    /// Fails the messages `decide` returns an error for (they do not reach the outbox),
+    /// to test how a caller or a [`QueuedBackend`](super::QueuedBackend) handles failures.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use hipchat_runtime::backend::MemoryBackend;
+    /// use hipchat_runtime::{Error, Message, Notifier, Settings};
+    ///
+    /// let backend = MemoryBackend::new().fail_with(|message| match message.body.as_str() {
+    ///     "unlucky" => Err(Error::backend("the disk is full")),
+    ///     _ => Ok(()),
+    /// });
+    /// let outbox = backend.outbox();
+    /// let notifier = Notifier::with_backend(Settings::new().room("Ops"), backend).unwrap();
+    /// assert!(notifier.send(Message::new("unlucky")).await.is_err());
+    /// notifier.send(Message::new("fine")).await.unwrap();
+    /// assert_eq!(outbox.len(), 1);
+    /// # });
+    /// ```
+    pub fn fail_with(
+        mut self,
+        decide: impl Fn(&Message) -> Result<(), Error> + Send + Sync + 'static,
+    ) -> Self {
+        self.fail = Some(Arc::new(decide));
+        self
+    }
+}
+
+impl fmt::Debug for MemoryBackend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MemoryBackend")
+            .field("outbox", &self.outbox)
+            .field("fails_some", &self.fail.is_some())
+            .finish()
+    }
 }
 
 impl Backend for MemoryBackend {
     async fn send(&self, message: &Message) -> Result<(), Error> {
+        if let Some(decide) = &self.fail {
+            decide(message)?;
+        }
         self.outbox.lock().push(message.clone());
         Ok(())
     }

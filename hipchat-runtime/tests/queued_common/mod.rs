@@ -130,10 +130,10 @@ pub fn durable_notifier(
 
     use hipchat_runtime::backend::queued::{Pacing, RetryPolicy};
     use hipchat_runtime::backend::{HttpBackend, QueuedBackend};
-    use hipchat_runtime::{Notifier, Settings, Url};
+    use hipchat_runtime::{Notifier, Settings};
 
     let settings = Settings::new()
-        .api_url(Url::parse(url).expect("the server's URL"))
+        .api_url(url)
         .auth_token("dev-token")
         .timeout(Duration::from_millis(300));
     let http = HttpBackend::from_settings(&settings).expect("an http backend");

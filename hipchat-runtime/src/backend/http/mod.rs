@@ -43,7 +43,7 @@ pub struct HttpBackend {
 /// The client every http backend uses: the settings' timeout, no redirects.
 pub(crate) fn build_client(settings: &Settings) -> Result<reqwest::Client, ConfigError> {
     reqwest::Client::builder()
-        .timeout(settings.timeout_or_default())
+        .timeout(settings.get_timeout())
         // A redirected POST becomes a GET without a body: report the 3xx instead.
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("hipchat-rs/", env!("CARGO_PKG_VERSION")))
@@ -93,19 +93,19 @@ impl fmt::Debug for Tokens {
 impl HttpBackend {
     /// Builds the backend from settings: server URL, tokens and timeout.
     pub fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
-        Ok(Self::with_client(settings, build_client(settings)?))
+        Self::with_client(settings, build_client(settings)?)
     }
 
     /// Like [`from_settings`](Self::from_settings), with your own `reqwest::Client`: for
     /// custom CA roots of on-premises servers, proxies or connection pools. The client's
     /// own timeout and redirect policy apply (build it with `redirect::Policy::none()` so
     /// that a misconfigured URL is reported, not silently followed).
-    pub fn with_client(settings: &Settings, client: reqwest::Client) -> Self {
-        Self {
+    pub fn with_client(settings: &Settings, client: reqwest::Client) -> Result<Self, ConfigError> {
+        Ok(Self {
             client,
-            api_root: wire::api_root(&settings.api_url_or_default()),
+            api_root: wire::api_root(&settings.parsed_api_url()?),
             tokens: Tokens::from_settings(settings),
-        }
+        })
     }
 
     fn token_for(&self, message: &Message) -> Result<&SecretString, ConfigError> {

@@ -48,18 +48,18 @@ pub struct HttpV1Backend {
 impl HttpV1Backend {
     /// Builds the backend from settings: server URL, tokens and timeout.
     pub fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
-        Ok(Self::with_client(settings, build_client(settings)?))
+        Self::with_client(settings, build_client(settings)?)
     }
 
     /// Like [`from_settings`](Self::from_settings), with your own `reqwest::Client`.
-    pub fn with_client(settings: &Settings, client: reqwest::Client) -> Self {
-        let root = wire::api_root(&settings.api_url_or_default());
+    pub fn with_client(settings: &Settings, client: reqwest::Client) -> Result<Self, ConfigError> {
+        let root = wire::api_root(&settings.parsed_api_url()?);
         let api_root = root.strip_suffix("/v1").unwrap_or(&root).to_owned();
-        Self {
+        Ok(Self {
             client,
             api_root,
             tokens: Tokens::from_settings(settings),
-        }
+        })
     }
 
     fn endpoint(&self) -> String {

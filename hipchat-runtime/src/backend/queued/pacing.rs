@@ -36,7 +36,7 @@ use crate::error::unix_time;
 ///
 /// // A self-hosted server configured for 1000 requests per 5 minutes.
 /// let pacing = Pacing::hipchat().per_token(Rate::new(1000, Duration::from_secs(300)));
-/// assert_eq!(pacing.token_rate().unwrap().count(), 1000);
+/// assert_eq!(pacing.get_per_token().unwrap().count(), 1000);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pacing {
@@ -99,17 +99,22 @@ impl Pacing {
     }
 
     /// The configured rate per token.
-    pub fn token_rate(&self) -> Option<Rate> {
+    pub fn get_per_token(&self) -> Option<Rate> {
         self.token
     }
 
     /// The configured rate per room.
-    pub fn room_rate(&self) -> Option<Rate> {
+    pub fn get_per_room(&self) -> Option<Rate> {
         self.room
     }
 
+    /// Whether the rate-limit headers steer the pacing.
+    pub fn get_learn_from_headers(&self) -> bool {
+        self.learn
+    }
+
     /// The margin added to announced resets.
-    pub fn margin(&self) -> Duration {
+    pub fn get_reset_margin(&self) -> Duration {
         self.reset_margin
     }
 }

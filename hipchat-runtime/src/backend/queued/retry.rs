@@ -10,7 +10,8 @@ use super::clock::{FAR_FUTURE, later};
 use super::pacing::Pacing;
 use crate::Error;
 
-/// When a [`QueuedBackend`](super::QueuedBackend) tries a failed delivery again.
+/// When a [`QueuedBackend`](super::QueuedBackend) tries a failed delivery again. Setters
+/// take the setting's name (`max_attempts`), getters add `get_` (`get_max_attempts`).
 ///
 /// * 429: after the reset the headers announce (plus the pacing margin and, with
 ///   [`jitter`](Self::jitter), up to 250 ms more), at most one pacing window; without a
@@ -33,7 +34,7 @@ use crate::Error;
 ///     .max_attempts(5)
 ///     .deadline(Duration::from_secs(120))
 ///     .backoff(Duration::from_millis(200), Duration::from_secs(10));
-/// assert_eq!(policy.attempts(), 5);
+/// assert_eq!(policy.get_max_attempts(), 5);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -120,17 +121,33 @@ impl RetryPolicy {
         self
     }
 
-    /// Attempts per notification.
-    pub fn attempts(&self) -> u32 {
+    /// Attempts per notification, the first included.
+    pub fn get_max_attempts(&self) -> u32 {
         self.max_attempts
     }
 
-    /// The total deadline.
-    pub fn total_deadline(&self) -> Duration {
+    /// The time from the first attempt after which no new attempt starts.
+    pub fn get_deadline(&self) -> Duration {
         self.deadline
     }
 
-    pub(crate) fn timeout(&self) -> Option<Duration> {
+    /// The first backoff step and the largest one.
+    pub fn get_backoff(&self) -> (Duration, Duration) {
+        (self.initial_backoff, self.max_backoff)
+    }
+
+    /// Whether waits get random jitter.
+    pub fn get_jitter(&self) -> bool {
+        self.jitter
+    }
+
+    /// Whether [`Error::Backend`] is tried again.
+    pub fn get_retry_backend_errors(&self) -> bool {
+        self.retry_backend_errors
+    }
+
+    /// The bound on each attempt, if any.
+    pub fn get_attempt_timeout(&self) -> Option<Duration> {
         self.attempt_timeout
     }
 
@@ -246,13 +263,13 @@ fn wait_for_reset(
     wall: SystemTime,
 ) -> Option<Duration> {
     let left = reset?.duration_since(wall).ok()?;
-    let window = [pacing.token_rate(), pacing.room_rate()]
+    let window = [pacing.get_per_token(), pacing.get_per_room()]
         .into_iter()
         .flatten()
         .map(|rate| rate.per())
         .max()
         .unwrap_or(Duration::from_secs(300));
-    Some(left.min(window).saturating_add(pacing.margin()))
+    Some(left.min(window).saturating_add(pacing.get_reset_margin()))
 }
 
 #[cfg(test)]
@@ -344,8 +361,8 @@ mod tests {
 
     #[test]
     fn at_least_one_attempt() {
-        assert_eq!(RetryPolicy::default().max_attempts(0).attempts(), 1);
-        assert_eq!(RetryPolicy::never().attempts(), 1);
+        assert_eq!(RetryPolicy::default().max_attempts(0).get_max_attempts(), 1);
+        assert_eq!(RetryPolicy::never().get_max_attempts(), 1);
     }
 }
 

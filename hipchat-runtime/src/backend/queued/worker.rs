@@ -107,7 +107,7 @@ async fn deliver<B: Backend>(
         );
         let result = async {
             let _permit = shared.sends.acquire().await;
-            match shared.retry.timeout() {
+            match shared.retry.get_attempt_timeout() {
                 Some(limit) => {
                     tokio::time::timeout(limit, shared.backend.send_with_limits(message))
                         .await
