@@ -1,6 +1,7 @@
 //! The http and queued backends against a server that misbehaves (issue 10, "Done when"):
 //! overflowing, negative and garbage rate-limit headers, a 64 MB error body, redirects,
-//! stalls before and after the status line, resets, closes and unknown statuses.
+//! stalls before and after the status line, resets, closes, unknown statuses, and an
+//! echo of the request with its `Authorization` header.
 //!
 //! Whatever the server sends: the client does not panic, each failure is its typed
 //! [`Error`], a queued notifier's `shutdown(deadline)` returns by its deadline with the

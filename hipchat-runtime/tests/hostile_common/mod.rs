@@ -100,7 +100,7 @@ pub struct HostileServer {
 }
 
 impl HostileServer {
-    /// Listens on a free loopback port and treats every connection to `behaviour`.
+    /// Listens on a free loopback port and answers every connection with `behaviour`.
     pub async fn start(behaviour: Behaviour) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
