@@ -25,9 +25,9 @@ use crate::api::common::raw_segment;
 use crate::config::RateLimitConfig;
 use crate::error::ApiError;
 use crate::faults::FaultConfig;
+use crate::recorded::Recipient;
 use crate::rooms;
 use crate::state::AppState;
-use crate::store::Recipient;
 
 /// The admin routes.
 pub fn router() -> Router<AppState> {

@@ -17,8 +17,9 @@
 //!
 //! Layout: [`api`] (the endpoints and their layers), [`validate`] and [`card_schema`]
 //! (body checks), [`rate_limit`], [`faults`] and [`conn`] (fault injection, resets),
-//! [`store`] and [`stats`] (what was received; `sqlite` keeps it in a file if asked), [`admin`] (JSON admin API), [`web`] (the
-//! page), [`clock`] (injectable time), [`config`] (strict mode from a TOML file).
+//! [`recorded`] (a received message), [`store`] and [`stats`] (what was received; `sqlite`
+//! keeps it in a file if asked), [`admin`] (JSON admin API), [`web`] (the page), [`clock`]
+//! (injectable time), [`config`] (strict mode from a TOML file).
 
 #![warn(missing_docs)]
 
@@ -44,6 +45,7 @@ pub mod error;
 pub mod faults;
 pub mod pyrepr;
 pub mod rate_limit;
+pub mod recorded;
 pub mod rooms;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
@@ -56,8 +58,8 @@ pub mod web;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Config, RateLimitConfig, RoomConfig, TokenConfig};
 pub use faults::FaultConfig;
+pub use recorded::{Kind, Recipient, Recorded};
 pub use stats::Counters;
-pub use store::{Kind, Recipient, Recorded};
 
 use state::{AppState, Shared};
 

@@ -1,4 +1,4 @@
-//! The optional SQLite file behind the [`Store`](crate::store::Store) (cargo feature
+//! The optional SQLite file behind the message store (`crate::store`; cargo feature
 //! `sqlite`, on by default): every recorded message is written through to it, and a
 //! server started on the same file again finds its messages, in order, and goes on
 //! counting sequence numbers where it stopped.
@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::Value;
 
-use crate::store::{Kind, Recipient, Recorded};
+use crate::recorded::{Kind, Recipient, Recorded};
 
 /// The schema this code reads and writes.
 const SCHEMA_VERSION: i64 = 1;

@@ -4,11 +4,13 @@
 //! real client, without a reload. A screenshot is saved as a test artifact:
 //! `<target dir>/test-artifacts/devserver-page.png`.
 //!
-//! Needs `chromium` and `chromedriver` on the PATH (`.ci/run` installs them); without
-//! them the test fails and says what to install.
+//! Needs `chromium` and `chromedriver` on the PATH (`.ci/run` installs them). Without
+//! them the test fails under CI (`CI=true`) and says what to install; on a developer's
+//! machine it passes without running, saying so on stderr.
 
 mod common;
 
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -25,6 +27,12 @@ const INSTALL: &str = "run `apt-get install chromium chromium-driver` (Debian's 
 
 /// How long the page may take to show what was sent (it polls every second).
 const APPEAR_WITHIN: Duration = Duration::from_secs(10);
+
+/// Whether this is a CI run (`CI` set, as CI services do, and not `false`/`0`): there the
+/// browser test is required.
+fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| !matches!(value.as_str(), "" | "false" | "0"))
+}
 
 /// `name` on the PATH.
 fn program(name: &str) -> Option<PathBuf> {
@@ -167,10 +175,19 @@ fn artifact_path() -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_shows_new_notifications_and_cards_without_reload() {
-    let chromedriver = program("chromedriver")
-        .unwrap_or_else(|| panic!("chromedriver is not on the PATH: {INSTALL}"));
-    let chromium =
-        program("chromium").unwrap_or_else(|| panic!("chromium is not on the PATH: {INSTALL}"));
+    let (Some(chromedriver), Some(chromium)) = (program("chromedriver"), program("chromium"))
+    else {
+        let missing = "chromium or chromedriver is not on the PATH";
+        if under_ci() {
+            panic!("{missing} (required under CI=true): {INSTALL}");
+        }
+        // Straight to stderr: the test harness captures `eprintln!` of passing tests.
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n*** BROWSER TEST NOT RUN: {missing}; {INSTALL} ***\n"
+        );
+        return;
+    };
     let server = DevServer::start().await.expect("devserver starts");
     let mut driver = Driver::start(&chromedriver);
     driver.ready().await;

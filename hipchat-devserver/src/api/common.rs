@@ -12,8 +12,8 @@ use serde_json::{Map, Value};
 
 use crate::error::ApiError;
 use crate::rate_limit::Budget;
+use crate::recorded::{Kind, NewMessage, Recipient, Recorded};
 use crate::state::AppState;
-use crate::store::{Kind, NewMessage, Recipient, Recorded};
 use crate::validate::Field;
 use crate::{auth, body, rooms, validate};
 

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::common::{Accepted, Endpoint, Target};
-use crate::store::{Kind, NewMessage, Recorded};
+use crate::recorded::{Kind, NewMessage, Recorded};
 use crate::validate;
 
 /// send_message.

@@ -7,7 +7,7 @@
 //! record → 204.
 
 use super::common::{self, Accepted, Endpoint, Target};
-use crate::store::{Kind, NewMessage};
+use crate::recorded::{Kind, NewMessage};
 use crate::validate;
 
 /// send_room_notification.

@@ -2,7 +2,7 @@
 //! `link`; 204.
 
 use super::common::{self, Accepted, Endpoint, Target};
-use crate::store::{Kind, NewMessage};
+use crate::recorded::{Kind, NewMessage};
 use crate::validate;
 
 /// share_link_with_room.

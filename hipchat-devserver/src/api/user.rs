@@ -2,7 +2,7 @@
 //! (default `text`) and notify; 204. Flood control counts per recipient user.
 
 use super::common::{self, Accepted, Endpoint, Target};
-use crate::store::{Kind, NewMessage};
+use crate::recorded::{Kind, NewMessage};
 use crate::validate;
 
 /// private_message_user.

@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use super::common;
 use crate::error::{ApiError, Validation};
 use crate::rate_limit::Budget;
+use crate::recorded::{Kind, NewMessage, Recipient};
 use crate::state::AppState;
-use crate::store::{Kind, NewMessage, Recipient};
 use crate::validate::{COLORS, FORMATS};
 use crate::{auth, body, rooms};
 

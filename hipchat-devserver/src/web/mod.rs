@@ -7,8 +7,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 
+use crate::recorded::Recipient;
 use crate::state::AppState;
-use crate::store::Recipient;
 
 pub mod render;
 

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use ammonia::Builder;
 use serde_json::Value;
 
-use crate::store::{Kind, Recipient, Recorded};
+use crate::recorded::{Kind, Recipient, Recorded};
 
 /// Escapes text for HTML content and quoted attributes.
 pub fn escape(text: &str) -> String {
