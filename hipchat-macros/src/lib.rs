@@ -6,7 +6,8 @@
 //!
 //! - `attr.rs`: parse the attribute and the field attributes, keeping every value's span
 //!   (`attr/card.rs`: `card(...)`);
-//! - `template.rs`: find and parse the template, pick out django-style blocks;
+//! - `template.rs`: find and parse the template, pick out django-style blocks, and check
+//!   that every variable it reads is a field (`template/variables.rs` finds them);
 //! - `validate.rs`: check colors, formats, lengths and keys into a `model.rs` of the
 //!   notification, reporting every error together (`errors.rs` collects them;
 //!   `validate/card.rs` and `model/card.rs` for the card);

@@ -166,7 +166,7 @@ pub(crate) fn read(
         false => Rendered::Whole,
     };
     let reads = variables::reads(ast.nodes(), rendered);
-    check_reads(reads, &text, lit, origin, event, errors);
+    check_reads(&reads, &text, lit, origin, event, errors);
     Some(blocks)
 }
 
@@ -183,7 +183,7 @@ pub(crate) fn inline_text(
     let origin = Origin::CardPart(what);
     let ast = parse(&text, &syntax, lit, origin, errors)?;
     let reads = variables::reads(ast.nodes(), Rendered::Whole);
-    check_reads(reads, &text, lit, origin, event, errors);
+    check_reads(&reads, &text, lit, origin, event, errors);
     Some(block_value(ast.nodes()))
 }
 
@@ -210,11 +210,11 @@ fn parse<'a>(
     }
 }
 
-/// Reports each read of a name the event has no field for, with the fields it has and the
+/// Reports each name read that the event has no field for, with the fields it has and the
 /// nearest one. Left to rustc, it would name askama's wrapper and suggest nothing; reported
 /// here, the fallback impl is emitted instead of askama's code, so rustc stays silent.
 fn check_reads(
-    reads: Vec<Read<'_>>,
+    reads: &[Read<'_>],
     text: &str,
     lit: &LitStr,
     origin: Origin<'_>,
@@ -223,7 +223,13 @@ fn check_reads(
 ) {
     let Some(fields) = &event.fields else { return };
     let candidates: Vec<&str> = fields.iter().map(String::as_str).collect();
-    for read in reads.iter().filter(|read| !candidates.contains(&read.name)) {
+    // A misspelt name is usually misspelt everywhere: reported once, where it first is.
+    let mut reported = Vec::new();
+    for read in reads {
+        if candidates.contains(&read.name) || reported.contains(&read.name) {
+            continue;
+        }
+        reported.push(read.name);
         let name = read.name;
         let (place, span) = match (origin, &read.range) {
             (Origin::File(file), Some(range)) => {
@@ -371,7 +377,10 @@ mod tests {
             }
         );
         assert_eq!(
-            errors_in("{{ servce }} {{ version }} {{ commit }}", event),
+            errors_in(
+                "{{ servce }} {{ version }} {{ commit }} {{ servce }}",
+                event
+            ),
             "unknown variable `servce` in card.title; `DeployFailed` has: service, version \
              (did you mean `service`?)\n\
              unknown variable `commit` in card.title; `DeployFailed` has: service, version\n"
