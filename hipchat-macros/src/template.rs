@@ -353,7 +353,7 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
 mod tests {
     use syn::{LitStr, parse_quote};
 
-    use super::{EventFields, inline_text};
+    use super::{EventFields, inline_text, within};
     use crate::errors::Errors;
 
     /// The errors `inline_text` reports for `template` as a part of `event`, one a line.
@@ -385,6 +385,21 @@ mod tests {
              (did you mean `service`?)\n\
              unknown variable `commit` in card.title; `DeployFailed` has: service, version\n"
         );
+    }
+
+    #[test]
+    fn errors_point_at_the_variable_where_the_literal_is_written_as_its_value() {
+        // Outside a compiler (tests) proc_macro2 can point into a literal, as nightly can.
+        let columns = |lit: &LitStr| {
+            let span = within(lit, &lit.value(), Some(&(13..19)));
+            let start = lit.span().start().column;
+            (span.start().column - start, span.end().column - start)
+        };
+        let plain: LitStr = syn::parse_str(r#""Deploy of {{ servce }}""#).unwrap();
+        assert_eq!(columns(&plain), (14, 20));
+        // `\t` is one character of the value and two of the literal: the whole literal.
+        let escaped: LitStr = syn::parse_str(r#""Deploy\tof {{ servce }}""#).unwrap();
+        assert_eq!(columns(&escaped), (0, 25));
     }
 
     #[test]
