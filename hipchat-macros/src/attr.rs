@@ -281,15 +281,6 @@ pub(crate) struct FieldRole {
     pub(crate) span: Span,
 }
 
-impl From<FieldRole> for crate::model::FieldRef {
-    fn from(field: FieldRole) -> Self {
-        Self {
-            ident: field.ident,
-            ty_span: field.ty_span,
-        }
-    }
-}
-
 /// Finds field attributes and removes them, since the struct is emitted again without them.
 pub(crate) fn take_field_roles(fields: &mut Fields, errors: &mut Errors) -> Vec<FieldRole> {
     let mut roles = Vec::new();

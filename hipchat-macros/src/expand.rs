@@ -9,64 +9,16 @@ mod templates;
 use hipchat_spec::Format;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
-use syn::{Data, DeriveInput, Fields, Path};
+use syn::{DeriveInput, Path};
 
-use crate::attr::{self, Role};
-use crate::errors::Errors;
-use crate::fallback;
-use crate::model::{Dynamic, FieldRef, Notification, TemplateSource};
-use crate::validate;
+use crate::attr::Role;
+use crate::model::{Dynamic, FieldRef, Notification};
+use crate::template::TemplateSource;
 
 use templates::{Event, Template, Templates};
 
-/// The whole attribute: parse → validate → expand, or the fallback on any error.
-pub(crate) fn hipchat(args: TokenStream, item: TokenStream) -> TokenStream {
-    let mut input: DeriveInput = match syn::parse2(item.clone()) {
-        Ok(input) => input,
-        Err(_) => {
-            let error =
-                syn::Error::new_spanned(&item, "#[hipchat] goes on a struct with named fields");
-            let error = error.into_compile_error();
-            return quote!(#error #item);
-        }
-    };
-    let mut errors = Errors::default();
-    let args = attr::parse_args(args, &mut errors);
-    let krate = validate::crate_path(args.krate.as_ref(), &mut errors);
-    let roles = match &mut input.data {
-        Data::Struct(data) => {
-            let roles = attr::take_field_roles(&mut data.fields, &mut errors);
-            if !matches!(data.fields, Fields::Named(_)) {
-                errors.spanned(
-                    &input.ident,
-                    "#[hipchat] needs a struct with named fields: templates refer to fields by name",
-                );
-            }
-            roles
-        }
-        Data::Enum(data) => {
-            errors.spanned(
-                data.enum_token,
-                "#[hipchat] goes on a struct with named fields, not an enum",
-            );
-            Vec::new()
-        }
-        Data::Union(data) => {
-            errors.spanned(
-                data.union_token,
-                "#[hipchat] goes on a struct with named fields, not a union",
-            );
-            Vec::new()
-        }
-    };
-    let notification = validate::validate(args, roles, krate.clone(), &mut errors);
-    match (errors.finish(), notification) {
-        (Ok(()), Some(notification)) => expand(&input, &notification),
-        (result, _) => fallback::expand(&input, &krate, result.err()),
-    }
-}
-
-fn expand(input: &DeriveInput, notification: &Notification) -> TokenStream {
+/// `impl Notification` for the checked `notification` declared on `input`.
+pub(crate) fn expand(input: &DeriveInput, notification: &Notification) -> TokenStream {
     let ident = &input.ident;
     let private = private(&notification.krate);
     let (impl_generics, _, where_clause) = input.generics.split_for_impl();

@@ -4,9 +4,10 @@ pub(crate) mod card;
 
 use hipchat_spec::{Color, Format};
 use proc_macro2::Span;
-use syn::{Ident, LitStr, Path};
+use syn::{Ident, Path};
 
 use crate::attr::Role;
+use crate::template::TemplateSource;
 
 pub(crate) struct Notification {
     /// Where `__private` is found: `::hipchat` or the `crate = "..."` path.
@@ -45,22 +46,6 @@ impl Values {
             Role::Room => &mut self.room.dynamic,
             Role::From => &mut self.from.dynamic,
             Role::Color => &mut self.color.dynamic,
-        }
-    }
-}
-
-pub(crate) enum TemplateSource {
-    /// A file under the crate's `templates/`, by its name there.
-    File(LitStr),
-    /// The template text itself (`message = "..."`).
-    Inline(LitStr),
-}
-
-impl TemplateSource {
-    /// The literal that names or holds the template: where template errors point.
-    pub(crate) fn lit(&self) -> &LitStr {
-        match self {
-            TemplateSource::File(lit) | TemplateSource::Inline(lit) => lit,
         }
     }
 }

@@ -16,14 +16,15 @@ use syn::{LitStr, Path};
 use crate::attr::{Args, FieldRole, Role, Supplies};
 use crate::errors::Errors;
 use crate::model::card::CardId;
-use crate::model::{Dynamic, FieldRef, Notification, TemplateSource, Value, Values};
-use crate::template::{self, Block, BlockValue};
+use crate::model::{Dynamic, FieldRef, Notification, Value, Values};
+use crate::template::{self, Block, BlockValue, EventFields, TemplateSource};
 
-/// Checks everything; `None` when the template itself is missing (errors say why).
+/// Checks everything, template variables against `event`'s fields; `None` when the template itself is missing (errors say why).
 pub(crate) fn validate(
     mut args: Args,
     roles: Vec<FieldRole>,
     krate: Path,
+    event: &EventFields,
     errors: &mut Errors,
 ) -> Option<Notification> {
     let mut values = Values {
@@ -61,7 +62,7 @@ pub(crate) fn validate(
     let card = match args.card.take() {
         Some(card) => {
             let id = card_id.map(|field| CardId::Field(field.into()));
-            card::validate(card, id, errors)
+            card::validate(card, id, event, errors)
         }
         None => {
             if let Some(field) = card_id {
@@ -77,7 +78,7 @@ pub(crate) fn validate(
     let format = parse_or_report(args.format.as_ref(), errors);
     let token = args.token.as_ref().and_then(|lit| token_name(lit, errors));
     let source = template_source(args.template, args.message, args.complete, errors)?;
-    let blocks = template::read(&source, errors)?;
+    let blocks = template::read(&source, event, errors)?;
     for block in blocks.overrides {
         apply_block(&mut values, block, &source, errors);
     }
@@ -172,6 +173,15 @@ fn report<T, E: Display>(
     result
         .map_err(|problem| errors.spanned(lit, describe(problem)))
         .ok()
+}
+
+impl From<FieldRole> for FieldRef {
+    fn from(field: FieldRole) -> Self {
+        Self {
+            ident: field.ident,
+            ty_span: field.ty_span,
+        }
+    }
 }
 
 /// Keeps the first field marked for `what`, reporting any other.

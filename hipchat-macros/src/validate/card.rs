@@ -18,13 +18,14 @@ use crate::errors::Errors;
 use crate::model::card::{
     Activity, Attribute, Card, CardId, Description, Icon, Part, PartText, Style, Thumbnail,
 };
-use crate::template::{self, BlockValue};
+use crate::template::{self, BlockValue, EventFields};
 
 /// Checks the whole card, reporting every problem; `None` if any part is unusable.
 /// `id_field` is the card's id from a `#[hipchat(card_id)]` field, already checked.
 pub(crate) fn validate(
     args: CardArgs,
     id_field: Option<CardId>,
+    event: &EventFields,
     errors: &mut Errors,
 ) -> Option<Card> {
     let errors_before = errors.len();
@@ -50,7 +51,7 @@ pub(crate) fn validate(
             "\"...\"",
             errors,
         )
-        .and_then(|lit| part(lit, CARD_TITLE, "card.title", false, errors));
+        .and_then(|lit| part(lit, CARD_TITLE, "card.title", false, event, errors));
     let id = match (args.id, id_field) {
         (Some(lit), Some(_)) => {
             errors.spanned(
@@ -59,7 +60,7 @@ pub(crate) fn validate(
             );
             None
         }
-        (Some(lit), None) => part(&lit, CARD_ID, "card.id", false, errors).map(CardId::Part),
+        (Some(lit), None) => part(&lit, CARD_ID, "card.id", false, event, errors).map(CardId::Part),
         (None, Some(field)) => Some(field),
         (None, None) => Some(CardId::Derived),
     };
@@ -71,29 +72,44 @@ pub(crate) fn validate(
             );
             None
         }
-        (Some(text), None) => part(&text, CARD_DESCRIPTION, "card.description", false, errors)
-            .map(|value| Description { value, html: false }),
+        (Some(text), None) => part(
+            &text,
+            CARD_DESCRIPTION,
+            "card.description",
+            false,
+            event,
+            errors,
+        )
+        .map(|value| Description { value, html: false }),
         (None, Some(html)) => part(
             &html,
             CARD_DESCRIPTION_VALUE,
             "card.description.value",
             true,
+            event,
             errors,
         )
         .map(|value| Description { value, html: true }),
         (None, None) => None,
     };
     let format = args.format.as_ref().and_then(|lit| closed_set(lit, errors));
-    let url = optional(args.url.as_ref(), CARD_URL, "card.url", false, errors);
+    let url = optional(
+        args.url.as_ref(),
+        CARD_URL,
+        "card.url",
+        false,
+        event,
+        errors,
+    );
     let icon = args
         .icon
-        .and_then(|icon| self::icon(icon, "card.icon", errors));
+        .and_then(|icon| self::icon(icon, "card.icon", event, errors));
     let thumbnail = args
         .thumbnail
-        .and_then(|thumbnail| self::thumbnail(thumbnail, errors));
+        .and_then(|thumbnail| self::thumbnail(thumbnail, event, errors));
     let activity = args
         .activity
-        .and_then(|activity| self::activity(activity, errors));
+        .and_then(|activity| self::activity(activity, event, errors));
     // Reported at the first attribute too many.
     if let Some(extra) = args.attributes.get(CARD_ATTRIBUTES.max)
         && let Err(violation) = CARD_ATTRIBUTES.check_count(args.attributes.len())
@@ -104,7 +120,7 @@ pub(crate) fn validate(
         .attributes
         .into_iter()
         .enumerate()
-        .filter_map(|(i, attribute)| self::attribute(attribute, i, errors))
+        .filter_map(|(i, attribute)| self::attribute(attribute, i, event, errors))
         .collect();
     if errors.len() > errors_before {
         return None;
@@ -157,8 +173,15 @@ impl Missing {
 
 /// One text part: plain text is checked against `limit` now (reported as `path`); text
 /// with interpolations becomes a template.
-fn part(lit: &LitStr, limit: Limit, path: &str, html: bool, errors: &mut Errors) -> Option<Part> {
-    let text = match template::inline_text(lit, path, errors)? {
+fn part(
+    lit: &LitStr,
+    limit: Limit,
+    path: &str,
+    html: bool,
+    event: &EventFields,
+    errors: &mut Errors,
+) -> Option<Part> {
+    let text = match template::inline_text(lit, path, event, errors)? {
         BlockValue::Static(text) => {
             if let Err(violation) = limit.check(&text) {
                 errors.spanned(lit, violation.display_as(path));
@@ -180,9 +203,10 @@ fn optional(
     limit: Limit,
     path: &str,
     html: bool,
+    event: &EventFields,
     errors: &mut Errors,
 ) -> Option<Part> {
-    lit.and_then(|lit| part(lit, limit, path, html, errors))
+    lit.and_then(|lit| part(lit, limit, path, html, event, errors))
 }
 
 /// A card style, card format or lozenge, with the nearest known value on a typo.
@@ -193,7 +217,7 @@ fn closed_set<T: FromStr<Err = UnknownValue>>(lit: &LitStr, errors: &mut Errors)
         .ok()
 }
 
-fn icon(args: IconArgs, path: &str, errors: &mut Errors) -> Option<Icon> {
+fn icon(args: IconArgs, path: &str, event: &EventFields, errors: &mut Errors) -> Option<Icon> {
     let missing = Missing::unless_incomplete(args.complete);
     let url = missing
         .required(
@@ -204,18 +228,28 @@ fn icon(args: IconArgs, path: &str, errors: &mut Errors) -> Option<Icon> {
             "\"https://...\"",
             errors,
         )
-        .and_then(|lit| part(lit, CARD_ICON_URL, &format!("{path}.url"), false, errors));
+        .and_then(|lit| {
+            part(
+                lit,
+                CARD_ICON_URL,
+                &format!("{path}.url"),
+                false,
+                event,
+                errors,
+            )
+        });
     let url_2x = optional(
         args.url_2x.as_ref(),
         CARD_ICON_URL,
         &format!("{path}.url@2x"),
         false,
+        event,
         errors,
     );
     Some(Icon { url: url?, url_2x })
 }
 
-fn thumbnail(args: ThumbnailArgs, errors: &mut Errors) -> Option<Thumbnail> {
+fn thumbnail(args: ThumbnailArgs, event: &EventFields, errors: &mut Errors) -> Option<Thumbnail> {
     let missing = Missing::unless_incomplete(args.complete);
     let url = missing
         .required(
@@ -226,12 +260,22 @@ fn thumbnail(args: ThumbnailArgs, errors: &mut Errors) -> Option<Thumbnail> {
             "\"https://...\"",
             errors,
         )
-        .and_then(|lit| part(lit, CARD_THUMBNAIL_URL, "card.thumbnail.url", false, errors));
+        .and_then(|lit| {
+            part(
+                lit,
+                CARD_THUMBNAIL_URL,
+                "card.thumbnail.url",
+                false,
+                event,
+                errors,
+            )
+        });
     let url_2x = optional(
         args.url_2x.as_ref(),
         CARD_THUMBNAIL_URL,
         "card.thumbnail.url@2x",
         false,
+        event,
         errors,
     );
     let size = match (args.width, args.height) {
@@ -263,7 +307,7 @@ fn pixels(lit: &LitInt, errors: &mut Errors) -> Option<u32> {
         .ok()
 }
 
-fn activity(args: ActivityArgs, errors: &mut Errors) -> Option<Activity> {
+fn activity(args: ActivityArgs, event: &EventFields, errors: &mut Errors) -> Option<Activity> {
     let missing = Missing::unless_incomplete(args.complete);
     let html = missing
         .required(
@@ -274,14 +318,28 @@ fn activity(args: ActivityArgs, errors: &mut Errors) -> Option<Activity> {
             "\"...\"",
             errors,
         )
-        .and_then(|lit| part(lit, CARD_ACTIVITY_HTML, "card.activity.html", true, errors));
+        .and_then(|lit| {
+            part(
+                lit,
+                CARD_ACTIVITY_HTML,
+                "card.activity.html",
+                true,
+                event,
+                errors,
+            )
+        });
     let icon = args
         .icon
-        .and_then(|icon| self::icon(icon, "card.activity.icon", errors));
+        .and_then(|icon| self::icon(icon, "card.activity.icon", event, errors));
     Some(Activity { html: html?, icon })
 }
 
-fn attribute(args: AttributeArgs, i: usize, errors: &mut Errors) -> Option<Attribute> {
+fn attribute(
+    args: AttributeArgs,
+    i: usize,
+    event: &EventFields,
+    errors: &mut Errors,
+) -> Option<Attribute> {
     let missing = Missing::unless_incomplete(args.complete);
     let at = format!("card.attributes[{i}]");
     let value = missing
@@ -299,6 +357,7 @@ fn attribute(args: AttributeArgs, i: usize, errors: &mut Errors) -> Option<Attri
                 CARD_ATTRIBUTE_VALUE_LABEL,
                 &format!("{at}.value.label"),
                 false,
+                event,
                 errors,
             )
         });
@@ -307,6 +366,7 @@ fn attribute(args: AttributeArgs, i: usize, errors: &mut Errors) -> Option<Attri
         CARD_ATTRIBUTE_LABEL,
         &format!("{at}.label"),
         false,
+        event,
         errors,
     );
     let url = optional(
@@ -314,15 +374,16 @@ fn attribute(args: AttributeArgs, i: usize, errors: &mut Errors) -> Option<Attri
         CARD_ATTRIBUTE_VALUE_URL,
         &format!("{at}.value.url"),
         false,
+        event,
         errors,
     );
     let style = args
         .style
         .as_ref()
-        .and_then(|lit| lozenge(lit, &at, errors));
+        .and_then(|lit| lozenge(lit, &at, event, errors));
     let icon = args
         .icon
-        .and_then(|icon| self::icon(icon, &format!("{at}.value.icon"), errors));
+        .and_then(|icon| self::icon(icon, &format!("{at}.value.icon"), event, errors));
     Some(Attribute {
         label,
         value: value?,
@@ -333,9 +394,9 @@ fn attribute(args: AttributeArgs, i: usize, errors: &mut Errors) -> Option<Attri
 }
 
 /// A lozenge written in full (`lozenge-error`), or a template rendered at run time.
-fn lozenge(lit: &LitStr, at: &str, errors: &mut Errors) -> Option<Style> {
+fn lozenge(lit: &LitStr, at: &str, event: &EventFields, errors: &mut Errors) -> Option<Style> {
     let path = format!("{at}.value.style");
-    match template::inline_text(lit, &path, errors)? {
+    match template::inline_text(lit, &path, event, errors)? {
         BlockValue::Dynamic => Some(Style::Template(Part {
             lit: lit.clone(),
             text: PartText::Template,
