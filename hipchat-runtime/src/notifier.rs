@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::backend::{
     BoxFuture, ConsoleBackend, DisabledBackend, DynBackend, FlushReport, HttpBackend,
-    HttpV1Backend, MemoryBackend, Outbox, QueueMetrics, QueuedBackend,
+    MemoryBackend, Outbox, QueueMetrics, QueuedBackend,
 };
 use crate::{ApiVersion, Backend, BackendKind, Error, Message, Settings};
 
@@ -51,18 +51,10 @@ impl Notifier {
         let kind = settings.backend_kind();
         let v1 = settings.api_version_or_default() == ApiVersion::V1;
         match kind {
-            BackendKind::Http if v1 => {
-                let backend = HttpV1Backend::from_settings(&settings)?;
-                Self::build(settings, "http (API v1)", backend, None)
-            }
             BackendKind::Http => {
                 let backend = HttpBackend::from_settings(&settings)?;
-                Self::build(settings, kind.as_str(), backend, None)
-            }
-            BackendKind::Queued if v1 => {
-                let http = HttpV1Backend::from_settings(&settings)?;
-                let backend = QueuedBackend::builder(http).settings(&settings)?.build()?;
-                Self::build(settings, "queued (API v1)", backend, None)
+                let name = if v1 { "http (API v1)" } else { kind.as_str() };
+                Self::build(settings, name, backend, None)
             }
             BackendKind::Console => {
                 Self::build(settings, kind.as_str(), ConsoleBackend::stdout(), None)
@@ -76,7 +68,8 @@ impl Notifier {
             BackendKind::Queued => {
                 let http = HttpBackend::from_settings(&settings)?;
                 let backend = QueuedBackend::builder(http).settings(&settings)?.build()?;
-                Self::build(settings, kind.as_str(), backend, None)
+                let name = if v1 { "queued (API v1)" } else { kind.as_str() };
+                Self::build(settings, name, backend, None)
             }
         }
     }
