@@ -6,7 +6,7 @@
 //!
 //! 1. a `#[hipchat]` struct renders to a [`Message`] ([`Notification::render`]);
 //! 2. a [`Notifier`] fills the default room and sender and checks HipChat's limits;
-//! 3. a [`Backend`] delivers it: [`HttpBackend`](backend::HttpBackend) (HipChat v2 REST API),
+//! 3. a [`Backend`] delivers it: [`HttpBackend`](backend::HttpBackend) (HipChat REST API v2, or v1),
 //!    [`ConsoleBackend`](backend::ConsoleBackend), [`DisabledBackend`](backend::DisabledBackend),
 //!    [`MemoryBackend`](backend::MemoryBackend), or your own.
 

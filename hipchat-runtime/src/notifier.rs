@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::backend::{
     BoxFuture, ConsoleBackend, DisabledBackend, DynBackend, FlushReport, HttpBackend,
-    HttpV1Backend, MemoryBackend, Outbox, QueueMetrics, QueuedBackend,
+    MemoryBackend, Outbox, QueueMetrics, QueuedBackend,
 };
 use crate::{ApiVersion, Backend, BackendKind, Error, Message, Settings};
 
@@ -51,20 +51,10 @@ impl Notifier {
         let kind = settings.get_backend();
         let v1 = settings.get_api_version() == ApiVersion::V1;
         match kind {
-            BackendKind::Http if v1 => {
-                let backend = HttpV1Backend::from_settings(&settings)?;
-                Self::build(settings, "http (API v1)", backend, None)
-            }
             BackendKind::Http => {
                 let backend = HttpBackend::from_settings(&settings)?;
-                Self::build(settings, kind.as_str(), backend, None)
-            }
-            BackendKind::Queued if v1 => {
-                let http = HttpV1Backend::from_settings(&settings)?;
-                let backend = QueuedBackend::builder(http)
-                    .config(settings.queue_config()?)
-                    .build()?;
-                Self::build(settings, "queued (API v1)", backend, None)
+                let name = if v1 { "http (API v1)" } else { kind.as_str() };
+                Self::build(settings, name, backend, None)
             }
             BackendKind::Console => {
                 Self::build(settings, kind.as_str(), ConsoleBackend::stdout(), None)
@@ -80,7 +70,8 @@ impl Notifier {
                 let backend = QueuedBackend::builder(http)
                     .config(settings.queue_config()?)
                     .build()?;
-                Self::build(settings, kind.as_str(), backend, None)
+                let name = if v1 { "queued (API v1)" } else { kind.as_str() };
+                Self::build(settings, name, backend, None)
             }
         }
     }

@@ -2,6 +2,7 @@
 //! what the server recorded is what HipChat would have shown.
 
 use hipchat_devserver::{DevServer, Kind, RateLimitConfig};
+use hipchat_runtime::backend::HttpBackend;
 use hipchat_runtime::{
     ApiVersion, BackendKind, Color, Error, Format, LongMessage, Message, Notifier, Settings,
     ValidationError,
@@ -135,6 +136,25 @@ async fn v1_sends_the_form_fields_with_notify_as_0_and_1() {
         ("@here down", "text", "yellow", false)
     );
     assert_eq!(dev.sender, "a b_c-15 charsx");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_api_version_can_be_chosen_on_the_backend() {
+    let server = DevServer::start().await.unwrap();
+    // The settings say v2 (the default); the backend is told v1, then v2 again.
+    let http = HttpBackend::from_settings(&settings(server.url())).unwrap();
+    let v1 = Notifier::with_backend(
+        settings(server.url()).from("deploy-bot"),
+        http.clone().api_version(ApiVersion::V1),
+    )
+    .unwrap();
+    v1.send(Message::new("by form")).await.unwrap();
+    let v2 =
+        Notifier::with_backend(settings(server.url()), http.api_version(ApiVersion::V2)).unwrap();
+    v2.send(Message::new("by json")).await.unwrap();
+    let kinds: Vec<Kind> = server.messages("Ops").iter().map(|m| m.kind).collect();
+    assert_eq!(kinds, [Kind::V1, Kind::Notification]);
     server.stop().await.unwrap();
 }
 

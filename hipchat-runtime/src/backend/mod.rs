@@ -17,7 +17,7 @@ pub mod queued;
 
 pub use console::ConsoleBackend;
 pub use disabled::DisabledBackend;
-pub use http::{HttpBackend, HttpV1Backend};
+pub use http::HttpBackend;
 pub use memory::{MemoryBackend, Outbox};
 pub use queued::{FlushReport, QueueMetrics, QueuedBackend};
 
@@ -47,8 +47,8 @@ pub trait Backend: Send + Sync + 'static {
     /// Checks rules of this backend's own, beyond HipChat's limits, before anything is
     /// sent: the notifier calls it on every message (every part of a split one) after
     /// [`Message::validate`] and before [`send`](Self::send), so a message that fails is
-    /// never sent, not even queued. The default accepts everything; the API v1 backend
-    /// checks the sender. A wrapping backend ([`QueuedBackend`]) asks the wrapped one.
+    /// never sent, not even queued. The default accepts everything; [`HttpBackend`] speaking
+    /// API v1 checks the sender. A wrapping backend ([`QueuedBackend`]) asks the wrapped one.
     fn validate(&self, message: &Message) -> Result<(), Error> {
         let _ = message;
         Ok(())

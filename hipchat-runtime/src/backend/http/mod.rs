@@ -1,47 +1,68 @@
-//! The HipChat REST API backends: v2 ([`HttpBackend`]: `POST /v2/room/{room}/notification`,
-//! private messages, share links) and the deprecated v1 ([`HttpV1Backend`]:
-//! `POST /v1/rooms/message`).
+//! The HipChat REST API backend: v2 (`POST /v2/room/{room}/notification`, private
+//! messages, share links) or the deprecated v1 (`POST /v1/rooms/message`).
 //!
-//! `wire` builds v2 requests (URL and JSON body), `v1` the v1 form; `response` turns
-//! HipChat's answers into [`Error`] variants for both. The HTTP client set-up, the token
-//! lookup and the transport errors are shared here. Nothing outside this module knows the
-//! wire format.
+//! `wire` builds each version's requests, `response` turns HipChat's answers into
+//! [`Error`] variants. The HTTP client set-up, the token lookup and the transport errors
+//! are shared here. Nothing outside this module knows the wire format.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
+use reqwest::RequestBuilder;
+use reqwest::header::{AUTHORIZATION, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
+use url::Url;
 
 use crate::error::ConfigError;
-use crate::settings::ApiVersion;
-use crate::settings::{Settings, token_env_var};
+use crate::settings::{ApiVersion, Settings, token_env_var};
 use crate::{Backend, Error, Message, RateLimit, Target};
 
 mod response;
-mod v1;
 mod wire;
 
-pub use v1::HttpV1Backend;
 pub use wire::encode_room;
 
-/// Sends notifications to a HipChat server (or a compatible endpoint) over HTTPS.
+/// Sends notifications to a HipChat server (or a compatible endpoint) over HTTPS, in the
+/// API version of the settings ([`Settings::api_version`], `HIPCHAT_API_VERSION`; v2 by
+/// default) or of [`api_version`](Self::api_version).
 ///
-/// Every request carries `Authorization: Bearer <token>` (never the `auth_token` query
+/// **v2** requests carry `Authorization: Bearer <token>` (never the `auth_token` query
 /// parameter, which ends up in server logs) and a JSON body with `message`,
-/// `message_format`, `color`, `notify` (a JSON boolean) and, when set, `from`.
-///
-/// A [`Message::to_user`] goes to `POST /v2/user/{user}/message` (`message`,
+/// `message_format`, `color`, `notify` (a JSON boolean) and, when set, `from`. A
+/// [`Message::to_user`] goes to `POST /v2/user/{user}/message` (`message`,
 /// `message_format`, `notify`); a [`Message::share_link`] to
 /// `POST /v2/room/{room}/share/link` (`message`, `link`).
+///
+/// **v1** (deprecated, for old self-hosted servers) posts a form to
+/// `/v1/rooms/message?format=json&auth_token=<token>`: `room_id`, `from` (required: at
+/// most 15 letters, digits, `-`, `_` or spaces, checked before sending,
+/// [`V1_FROM`](hipchat_spec::V1_FROM)), `message`, `message_format`, `notify` (`0` / `1`)
+/// and `color`. Every URL shown (errors, logs) has the token replaced by `<redacted>`, and
+/// so has a server answer that echoes it. v1's rate-limit answer, 403, is
+/// [`Error::RateLimited`]. Private messages, share links, cards and `attach_to` are
+/// refused ([`ValidationError::Unsupported`](crate::ValidationError::Unsupported)).
+///
+/// ```
+/// use hipchat_runtime::backend::HttpBackend;
+/// use hipchat_runtime::{ApiVersion, Settings};
+///
+/// let settings = Settings::new().auth_token("a-v1-token");
+/// let backend = HttpBackend::from_settings(&settings)?.api_version(ApiVersion::V1);
+/// // The same, from the settings: `HIPCHAT_API_VERSION=1`.
+/// let same = HttpBackend::from_settings(&settings.api_version(ApiVersion::V1))?;
+/// assert!(!format!("{backend:?} {same:?}").contains("a-v1-token"));
+/// # Ok::<(), hipchat_runtime::ConfigError>(())
+/// ```
 #[derive(Clone)]
 pub struct HttpBackend {
     client: reqwest::Client,
-    api_root: String,
+    api_root: Url,
+    api_version: ApiVersion,
     tokens: Tokens,
 }
 
 /// The client every http backend uses: the settings' timeout, no redirects.
-pub(crate) fn build_client(settings: &Settings) -> Result<reqwest::Client, ConfigError> {
+fn build_client(settings: &Settings) -> Result<reqwest::Client, ConfigError> {
     reqwest::Client::builder()
         .timeout(settings.get_timeout())
         // A redirected POST becomes a GET without a body: report the 3xx instead.
@@ -51,23 +72,62 @@ pub(crate) fn build_client(settings: &Settings) -> Result<reqwest::Client, Confi
         .map_err(|e| ConfigError::HttpClient(Box::new(e)))
 }
 
-/// The default and named tokens, as secrets.
+/// A token, with the `Authorization` header that carries it built once rather than per
+/// request.
 #[derive(Clone)]
-pub(crate) struct Tokens {
-    default: Option<SecretString>,
-    named: BTreeMap<String, SecretString>,
+struct Token {
+    secret: SecretString,
+    /// `Bearer <token>`, marked sensitive (never printed). `None` for a token that is no
+    /// valid header value (a control character): reqwest then reports it at send.
+    bearer: Option<HeaderValue>,
+}
+
+impl Token {
+    fn new(secret: SecretString) -> Self {
+        let bearer = HeaderValue::try_from(format!("Bearer {}", secret.expose_secret()))
+            .ok()
+            .map(|mut value| {
+                value.set_sensitive(true);
+                value
+            });
+        Self { secret, bearer }
+    }
+
+    /// The token itself, for v1's query string.
+    fn expose(&self) -> &str {
+        self.secret.expose_secret()
+    }
+
+    /// `request` with the `Authorization: Bearer` header.
+    fn authorize(&self, request: RequestBuilder) -> RequestBuilder {
+        match &self.bearer {
+            Some(bearer) => request.header(AUTHORIZATION, bearer.clone()),
+            None => request.bearer_auth(self.expose()),
+        }
+    }
+}
+
+/// The default and named tokens.
+#[derive(Clone)]
+struct Tokens {
+    default: Option<Token>,
+    named: BTreeMap<String, Token>,
 }
 
 impl Tokens {
     fn from_settings(settings: &Settings) -> Self {
         Self {
-            default: settings.default_token().cloned(),
-            named: settings.named_tokens().clone(),
+            default: settings.default_token().cloned().map(Token::new),
+            named: settings
+                .named_tokens()
+                .iter()
+                .map(|(name, secret)| (name.clone(), Token::new(secret.clone())))
+                .collect(),
         }
     }
 
     /// The token `message` names, or the default one.
-    fn for_message(&self, message: &Message) -> Result<&SecretString, ConfigError> {
+    fn for_message(&self, message: &Message) -> Result<&Token, ConfigError> {
         match &message.token {
             None => self.default.as_ref().ok_or(ConfigError::MissingToken),
             Some(name) => self
@@ -91,7 +151,7 @@ impl fmt::Debug for Tokens {
 }
 
 impl HttpBackend {
-    /// Builds the backend from settings: server URL, tokens and timeout.
+    /// Builds the backend from settings: server URL, API version, tokens and timeout.
     pub fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
         Self::with_client(settings, build_client(settings)?)
     }
@@ -104,12 +164,36 @@ impl HttpBackend {
         Ok(Self {
             client,
             api_root: wire::api_root(&settings.parsed_api_url()?),
+            api_version: settings.get_api_version(),
             tokens: Tokens::from_settings(settings),
         })
     }
 
-    fn token_for(&self, message: &Message) -> Result<&SecretString, ConfigError> {
-        self.tokens.for_message(message)
+    /// Speaks `version` of the REST API instead of the settings' one.
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.api_version = version;
+        self
+    }
+
+    /// A transport failure, reported with the endpoint as it may be shown and the
+    /// underlying error stripped of its URL (a v1 URL holds the token).
+    fn transport_error(&self, source: reqwest::Error) -> Error {
+        let endpoint = match source.url() {
+            Some(url) => wire::shown_endpoint(self.api_version, url),
+            None => self.api_root.to_string(),
+        };
+        let reason = if source.is_timeout() {
+            crate::error::TIMED_OUT
+        } else if source.is_connect() {
+            "connection failed"
+        } else {
+            "request failed"
+        };
+        Error::Transport {
+            endpoint,
+            reason,
+            source: Box::new(source.without_url()),
+        }
     }
 }
 
@@ -118,42 +202,34 @@ impl Backend for HttpBackend {
         self.send_with_limits(message).await.map(drop)
     }
 
+    /// The API version's own rules (v1: a room notification with a valid sender).
+    fn validate(&self, message: &Message) -> Result<(), Error> {
+        wire::check(self.api_version, message).map_err(Error::from)
+    }
+
     /// Sends, and reports the `X-Ratelimit-*` / `X-FloodControl-*` headers of the
     /// success answer (a [`QueuedBackend`](crate::backend::QueuedBackend) paces by them).
     async fn send_with_limits(&self, message: &Message) -> Result<RateLimit, Error> {
-        let token = self.token_for(message)?;
-        let target = message.target();
-        let (endpoint, request) = match target {
-            Target::User(user) => {
-                let endpoint = wire::user_message_url(&self.api_root, user)?;
-                let body = wire::PrivateMessageBody::new(message);
-                let request = self.client.post(&endpoint).json(&body);
-                (endpoint, request)
-            }
-            Target::ShareLink { room, link } => {
-                let endpoint = wire::share_link_url(&self.api_root, room)?;
-                let body = wire::ShareLinkBody::new(message, link);
-                let request = self.client.post(&endpoint).json(&body);
-                (endpoint, request)
-            }
-            _ => {
-                let endpoint = wire::notification_url(&self.api_root, message.room_or_empty())?;
-                let body = wire::NotificationBody::new(message);
-                let request = self.client.post(&endpoint).json(&body);
-                (endpoint, request)
-            }
-        };
+        let token = self.tokens.for_message(message)?;
+        let request = wire::request(
+            self.api_version,
+            &self.client,
+            &self.api_root,
+            message,
+            token,
+        )?;
         let response = request
-            .bearer_auth(token.expose_secret())
             .send()
             .await
-            .map_err(|source| transport_error(&endpoint, source))?;
-        finish(response, target, ApiVersion::V2).await
+            .map_err(|source| self.transport_error(source))?;
+        finish(response, message.target(), self.api_version)
+            .await
+            .map_err(|error| wire::scrub(self.api_version, error, token))
     }
 }
 
 /// Turns an answer into the rate-limit headers of a success or the error it means.
-pub(crate) async fn finish(
+async fn finish(
     response: reqwest::Response,
     target: Target<'_>,
     api: ApiVersion,
@@ -174,27 +250,11 @@ pub(crate) async fn finish(
     ))
 }
 
-/// A transport failure, reported with `endpoint` (which never holds a token) and the
-/// underlying error stripped of its URL.
-pub(crate) fn transport_error(endpoint: &str, source: reqwest::Error) -> Error {
-    let reason = if source.is_timeout() {
-        crate::error::TIMED_OUT
-    } else if source.is_connect() {
-        "connection failed"
-    } else {
-        "request failed"
-    };
-    Error::Transport {
-        endpoint: endpoint.to_owned(),
-        reason,
-        source: Box::new(source.without_url()),
-    }
-}
-
 impl fmt::Debug for HttpBackend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpBackend")
-            .field("api_root", &self.api_root)
+            .field("api_root", &self.api_root.as_str())
+            .field("api_version", &self.api_version)
             .field("tokens", &self.tokens)
             .finish_non_exhaustive()
     }
@@ -209,30 +269,65 @@ mod tests {
         let settings = Settings::new()
             .auth_token("s3cr3t-a")
             .token("deploys", "s3cr3t-b");
+        for version in [ApiVersion::V1, ApiVersion::V2] {
+            let backend = HttpBackend::from_settings(&settings)
+                .unwrap()
+                .api_version(version);
+            let debug = format!("{backend:?}");
+            assert!(
+                debug.contains("deploys") && !debug.contains("s3cr3t"),
+                "{debug}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_version_comes_from_settings_or_the_setter() {
+        let settings = Settings::new().auth_token("t").api_version(ApiVersion::V1);
         let backend = HttpBackend::from_settings(&settings).unwrap();
-        let debug = format!("{backend:?}");
-        assert!(
-            debug.contains("deploys") && !debug.contains("s3cr3t"),
-            "{debug}"
-        );
+        assert_eq!(backend.api_version, ApiVersion::V1);
+        let message = Message::new("x").room("Ops");
+        assert!(matches!(
+            backend.validate(&message),
+            Err(Error::Validation(crate::ValidationError::MissingFrom))
+        ));
+        let backend = backend.api_version(ApiVersion::V2);
+        assert!(backend.validate(&message).is_ok());
+    }
+
+    #[test]
+    fn the_bearer_header_is_built_once_and_sensitive() {
+        let token = Token::new("s3cr3t".into());
+        let bearer = token.bearer.as_ref().unwrap();
+        assert_eq!(bearer, "Bearer s3cr3t");
+        assert!(bearer.is_sensitive());
+        assert!(!format!("{bearer:?}").contains("s3cr3t"));
+        assert!(Token::new("bad\ntoken".into()).bearer.is_none());
     }
 
     #[test]
     fn resolves_named_and_default_tokens() {
         let settings = Settings::new().token("deploys", "b");
         let backend = HttpBackend::from_settings(&settings).unwrap();
-        let error = backend.token_for(&Message::new("x")).unwrap_err();
+        let error = backend
+            .tokens
+            .for_message(&Message::new("x"))
+            .err()
+            .unwrap();
         assert!(matches!(error, ConfigError::MissingToken));
         let error = backend
-            .token_for(&Message::new("x").token("ops"))
-            .unwrap_err();
+            .tokens
+            .for_message(&Message::new("x").token("ops"))
+            .err()
+            .unwrap();
         assert_eq!(
             error.to_string(),
             "no token named \"ops\": set HIPCHAT_TOKEN_OPS or add it with Settings::token"
         );
         let token = backend
-            .token_for(&Message::new("x").token("deploys"))
+            .tokens
+            .for_message(&Message::new("x").token("deploys"))
             .unwrap();
-        assert_eq!(token.expose_secret(), "b");
+        assert_eq!(token.expose(), "b");
     }
 }

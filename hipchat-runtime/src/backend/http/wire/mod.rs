@@ -1,0 +1,169 @@
+//! What each API version puts on the wire: [`v2`] (JSON to `/v2/...`) and [`v1`] (a form
+//! to `/v1/rooms/message`, token in the query string). The backend asks this module, with
+//! its version, for the rules, the request and what may be shown of it; nothing else
+//! differs between the versions.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use url::Url;
+
+use super::Token;
+use crate::error::ValidationError;
+use crate::settings::ApiVersion;
+use crate::{Error, Message};
+
+mod v1;
+mod v2;
+
+/// Bytes left bare in a room path segment: `A–Z a–z 0–9 - . _ ~` (RFC 3986 unreserved).
+/// Everything else, space, `/`, `+`, `#`, `%`, `?` and non-ASCII included, is encoded.
+const ROOM_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes a room id or name as one URL path segment.
+///
+/// HipChat decodes `+` as a plus, not a space, so names are never form-encoded.
+///
+/// ```
+/// use hipchat_runtime::backend::http::encode_room;
+/// assert_eq!(encode_room("Build Status"), "Build%20Status");
+/// assert_eq!(encode_room("Ops+Alerts/EU"), "Ops%2BAlerts%2FEU");
+/// assert_eq!(encode_room("12345"), "12345");
+/// ```
+pub fn encode_room(room: &str) -> String {
+    utf8_percent_encode(room, ROOM_SEGMENT).to_string()
+}
+
+/// The server root, path prefix kept, without a trailing `/` or a version segment:
+/// `https://host/hipchat/v2/` → `https://host/hipchat`.
+pub(super) fn api_root(url: &Url) -> Url {
+    let path = url.path().trim_end_matches('/');
+    let path = ["/v2", "/v1"]
+        .iter()
+        .find_map(|version| path.strip_suffix(version))
+        .unwrap_or(path);
+    let mut root = url.clone();
+    root.set_path(path);
+    root
+}
+
+/// `api_root` with `path` (encoded, starting with `/`) after its prefix. Only the path is
+/// parsed: the root was checked once, when the backend was built.
+fn endpoint(api_root: &Url, path: &str) -> Url {
+    let mut url = api_root.clone();
+    url.set_path(&format!("{}{path}", api_root.path().trim_end_matches('/')));
+    url
+}
+
+/// Refuses `.` and `..` as a path segment: URL parsers drop such segments even when
+/// percent-encoded, which would send the request to another endpoint.
+fn routable(segment: &str) -> Result<&str, ValidationError> {
+    if matches!(segment, "." | "..") {
+        return Err(ValidationError::UnroutableRoom(segment.to_owned()));
+    }
+    Ok(segment)
+}
+
+/// The rules `version` adds to HipChat's limits, checked before anything is sent.
+pub(super) fn check(version: ApiVersion, message: &Message) -> Result<(), ValidationError> {
+    match version {
+        ApiVersion::V2 => Ok(()),
+        ApiVersion::V1 => v1::check(message),
+    }
+}
+
+/// The request that delivers `message` in `version`, authorized with `token`.
+pub(super) fn request(
+    version: ApiVersion,
+    client: &reqwest::Client,
+    api_root: &Url,
+    message: &Message,
+    token: &Token,
+) -> Result<reqwest::RequestBuilder, ValidationError> {
+    match version {
+        ApiVersion::V2 => v2::request(client, api_root, message, token),
+        ApiVersion::V1 => v1::request(client, api_root, message, token),
+    }
+}
+
+/// `url`, a requested endpoint, as errors and logs may show it.
+pub(super) fn shown_endpoint(version: ApiVersion, url: &Url) -> String {
+    match version {
+        ApiVersion::V2 => url.to_string(),
+        ApiVersion::V1 => v1::shown_endpoint(url),
+    }
+}
+
+/// `error` without what `version` put where a server can echo it.
+pub(super) fn scrub(version: ApiVersion, error: Error, token: &Token) -> Error {
+    match version {
+        ApiVersion::V2 => error,
+        ApiVersion::V1 => v1::redact(error, token),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_every_reserved_character_in_room_names() {
+        let cases = [
+            ("Ops", "Ops"),
+            ("Build Status", "Build%20Status"),
+            ("a/b", "a%2Fb"),
+            ("a+b", "a%2Bb"),
+            ("#ops", "%23ops"),
+            ("100%", "100%25"),
+            ("what?", "what%3F"),
+            ("ops,eu", "ops%2Ceu"),
+            ("Équipe", "%C3%89quipe"),
+            ("a-b.c_d~e", "a-b.c_d~e"),
+        ];
+        for (room, encoded) in cases {
+            assert_eq!(encode_room(room), encoded, "{room}");
+        }
+    }
+
+    #[test]
+    fn api_root_tolerates_trailing_slash_and_version() {
+        for (given, root) in [
+            ("https://api.hipchat.com", "https://api.hipchat.com/"),
+            ("https://api.hipchat.com/", "https://api.hipchat.com/"),
+            ("https://api.hipchat.com/v2", "https://api.hipchat.com/"),
+            ("https://api.hipchat.com/v2/", "https://api.hipchat.com/"),
+            ("https://api.hipchat.com/v1/", "https://api.hipchat.com/"),
+            ("http://127.0.0.1:8080/chat/", "http://127.0.0.1:8080/chat"),
+            (
+                "http://127.0.0.1:8080/chat/v2",
+                "http://127.0.0.1:8080/chat",
+            ),
+        ] {
+            assert_eq!(
+                api_root(&Url::parse(given).unwrap()).as_str(),
+                root,
+                "{given}"
+            );
+        }
+    }
+
+    #[test]
+    fn endpoints_keep_the_prefix_and_the_encoding() {
+        for (root, path, url) in [
+            (
+                "https://h/",
+                "/v2/room/a%2Fb/notification",
+                "https://h/v2/room/a%2Fb/notification",
+            ),
+            (
+                "http://h:8/chat",
+                "/v2/room/100%25/share/link",
+                "http://h:8/chat/v2/room/100%25/share/link",
+            ),
+        ] {
+            assert_eq!(endpoint(&Url::parse(root).unwrap(), path).as_str(), url);
+        }
+    }
+}

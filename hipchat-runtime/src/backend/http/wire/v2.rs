@@ -1,0 +1,170 @@
+//! API v2: `POST /v2/room/{room}/notification`, `/v2/user/{user}/message` and
+//! `/v2/room/{room}/share/link` with a JSON body, the token in `Authorization: Bearer`.
+
+use reqwest::RequestBuilder;
+use serde::Serialize;
+use url::Url;
+
+use super::{encode_room, endpoint, routable};
+use crate::backend::http::Token;
+use crate::card::Card;
+use crate::error::ValidationError;
+use crate::{Message, Target};
+
+/// The request for `message`: its endpoint, its body, the token's header.
+pub(super) fn request(
+    client: &reqwest::Client,
+    api_root: &Url,
+    message: &Message,
+    token: &Token,
+) -> Result<RequestBuilder, ValidationError> {
+    let request = match message.target() {
+        Target::Room(room) => client
+            .post(notification_url(api_root, room)?)
+            .json(&NotificationBody::new(message)),
+        Target::User(user) => client
+            .post(user_message_url(api_root, user)?)
+            .json(&PrivateMessageBody::new(message)),
+        Target::ShareLink { room, link } => client
+            .post(share_link_url(api_root, room)?)
+            .json(&ShareLinkBody::new(message, link)),
+    };
+    Ok(token.authorize(request))
+}
+
+/// The endpoint of send_room_notification for `room`.
+fn notification_url(api_root: &Url, room: &str) -> Result<Url, ValidationError> {
+    let room = encode_room(routable(room)?);
+    Ok(endpoint(api_root, &format!("/v2/room/{room}/notification")))
+}
+
+/// The endpoint of private_message_user for `user` (an id, email or `@mention` name), as
+/// one percent-encoded path segment.
+fn user_message_url(api_root: &Url, user: &str) -> Result<Url, ValidationError> {
+    let user = encode_room(routable(user)?);
+    Ok(endpoint(api_root, &format!("/v2/user/{user}/message")))
+}
+
+/// The endpoint of share_link_with_room for `room`.
+fn share_link_url(api_root: &Url, room: &str) -> Result<Url, ValidationError> {
+    let room = encode_room(routable(room)?);
+    Ok(endpoint(api_root, &format!("/v2/room/{room}/share/link")))
+}
+
+/// The JSON body of private_message_user: `message`, `message_format`, `notify`.
+#[derive(Serialize)]
+struct PrivateMessageBody<'a> {
+    message: &'a str,
+    message_format: &'static str,
+    notify: bool,
+}
+
+impl<'a> PrivateMessageBody<'a> {
+    fn new(message: &'a Message) -> Self {
+        Self {
+            message: &message.body,
+            message_format: message.format.as_str(),
+            notify: message.notify,
+        }
+    }
+}
+
+/// The JSON body of share_link_with_room: `link`, and `message` when not empty.
+#[derive(Serialize)]
+struct ShareLinkBody<'a> {
+    #[serde(skip_serializing_if = "str::is_empty")]
+    message: &'a str,
+    link: &'a str,
+}
+
+impl<'a> ShareLinkBody<'a> {
+    fn new(message: &'a Message, link: &'a str) -> Self {
+        Self {
+            message: &message.body,
+            link,
+        }
+    }
+}
+
+/// The JSON body of send_room_notification. `message`, `message_format`, `color` and
+/// `notify` are always sent; `from`, `attach_to` and `card` only when set.
+#[derive(Serialize)]
+struct NotificationBody<'a> {
+    message: &'a str,
+    message_format: &'static str,
+    color: &'static str,
+    notify: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attach_to: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card: Option<&'a Card>,
+}
+
+impl<'a> NotificationBody<'a> {
+    fn new(message: &'a Message) -> Self {
+        Self {
+            message: &message.body,
+            message_format: message.format.as_str(),
+            color: message.color.as_str(),
+            notify: message.notify,
+            from: message.from.as_deref(),
+            attach_to: message.attach_to.as_deref(),
+            card: message.card.as_ref(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Color, Format};
+
+    #[test]
+    fn endpoints_encode_the_room_or_user_and_refuse_dot_segments() {
+        let root = Url::parse("http://h/chat").unwrap();
+        assert_eq!(
+            notification_url(&root, "Build Status").unwrap().as_str(),
+            "http://h/chat/v2/room/Build%20Status/notification"
+        );
+        assert_eq!(
+            user_message_url(&root, "@a/b").unwrap().as_str(),
+            "http://h/chat/v2/user/%40a%2Fb/message"
+        );
+        assert_eq!(
+            share_link_url(&root, "...").unwrap().as_str(),
+            "http://h/chat/v2/room/.../share/link"
+        );
+        for room in [".", ".."] {
+            assert_eq!(
+                notification_url(&root, room),
+                Err(ValidationError::UnroutableRoom(room.to_owned()))
+            );
+        }
+    }
+
+    #[test]
+    fn body_has_hipchat_types() {
+        let message = Message::new("hi")
+            .color(Color::Green)
+            .format(Format::Text)
+            .notify(true);
+        let json = serde_json::to_value(NotificationBody::new(&message)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"message": "hi", "message_format": "text", "color": "green", "notify": true})
+        );
+        let json =
+            serde_json::to_value(NotificationBody::new(&message.clone().from("ci"))).unwrap();
+        assert_eq!(json["from"], "ci");
+        let card = Card::link("l", "Link");
+        let json = serde_json::to_value(NotificationBody::new(
+            &message.attach_to("m-1").card(card.clone()),
+        ))
+        .unwrap();
+        assert_eq!(json["attach_to"], "m-1");
+        assert_eq!(json["card"], serde_json::to_value(&card).unwrap());
+        assert_eq!(json["message"], "hi");
+    }
+}
