@@ -79,7 +79,7 @@ pub(super) fn request(
         color: message.color.as_str(),
     };
     Ok(client
-        .post(endpoint(api_root, "/v1/rooms/message"))
+        .post(endpoint(api_root, format_args!("/v1/rooms/message")))
         .query(&[("format", "json"), ("auth_token", token.expose())])
         .form(&form))
 }

@@ -5,7 +5,7 @@ use reqwest::RequestBuilder;
 use serde::Serialize;
 use url::Url;
 
-use super::{encode_room, endpoint, routable};
+use super::{encoded, endpoint, routable};
 use crate::backend::http::Token;
 use crate::card::Card;
 use crate::error::ValidationError;
@@ -34,21 +34,27 @@ pub(super) fn request(
 
 /// The endpoint of send_room_notification for `room`.
 fn notification_url(api_root: &Url, room: &str) -> Result<Url, ValidationError> {
-    let room = encode_room(routable(room)?);
-    Ok(endpoint(api_root, &format!("/v2/room/{room}/notification")))
+    let room = encoded(routable(room)?);
+    Ok(endpoint(
+        api_root,
+        format_args!("/v2/room/{room}/notification"),
+    ))
 }
 
 /// The endpoint of private_message_user for `user` (an id, email or `@mention` name), as
 /// one percent-encoded path segment.
 fn user_message_url(api_root: &Url, user: &str) -> Result<Url, ValidationError> {
-    let user = encode_room(routable(user)?);
-    Ok(endpoint(api_root, &format!("/v2/user/{user}/message")))
+    let user = encoded(routable(user)?);
+    Ok(endpoint(api_root, format_args!("/v2/user/{user}/message")))
 }
 
 /// The endpoint of share_link_with_room for `room`.
 fn share_link_url(api_root: &Url, room: &str) -> Result<Url, ValidationError> {
-    let room = encode_room(routable(room)?);
-    Ok(endpoint(api_root, &format!("/v2/room/{room}/share/link")))
+    let room = encoded(routable(room)?);
+    Ok(endpoint(
+        api_root,
+        format_args!("/v2/room/{room}/share/link"),
+    ))
 }
 
 /// The JSON body of private_message_user: `message`, `message_format`, `notify`.
