@@ -6,9 +6,9 @@
 use std::fmt::{self, Write as _};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, PercentEncode, utf8_percent_encode};
+use secrecy::SecretString;
 use url::Url;
 
-use super::Token;
 use crate::error::ValidationError;
 use crate::settings::ApiVersion;
 use crate::{Error, Message};
@@ -92,7 +92,7 @@ pub(super) fn request(
     client: &reqwest::Client,
     api_root: &Url,
     message: &Message,
-    token: &Token,
+    token: &SecretString,
 ) -> Result<reqwest::RequestBuilder, ValidationError> {
     match version {
         ApiVersion::V2 => v2::request(client, api_root, message, token),
@@ -109,7 +109,7 @@ pub(super) fn shown_endpoint(version: ApiVersion, url: &Url) -> String {
 }
 
 /// `error` without what `version` put where a server can echo it.
-pub(super) fn scrub(version: ApiVersion, error: Error, token: &Token) -> Error {
+pub(super) fn scrub(version: ApiVersion, error: Error, token: &SecretString) -> Error {
     match version {
         ApiVersion::V2 => error,
         ApiVersion::V1 => v1::redact(error, token),

@@ -2,11 +2,11 @@
 //! `/v2/room/{room}/share/link` with a JSON body, the token in `Authorization: Bearer`.
 
 use reqwest::RequestBuilder;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use url::Url;
 
 use super::{encoded, endpoint, routable};
-use crate::backend::http::Token;
 use crate::card::Card;
 use crate::error::ValidationError;
 use crate::{Message, Target};
@@ -16,7 +16,7 @@ pub(super) fn request(
     client: &reqwest::Client,
     api_root: &Url,
     message: &Message,
-    token: &Token,
+    token: &SecretString,
 ) -> Result<RequestBuilder, ValidationError> {
     let request = match message.target() {
         Target::Room(room) => client
@@ -29,7 +29,7 @@ pub(super) fn request(
             .post(share_link_url(api_root, room)?)
             .json(&ShareLinkBody::new(message, link)),
     };
-    Ok(token.authorize(request))
+    Ok(request.bearer_auth(token.expose_secret()))
 }
 
 /// The endpoint of send_room_notification for `room`.
