@@ -1,20 +1,29 @@
 //! End to end through the http backend to a server on 127.0.0.1, against bare reqwest
-//! posting the same bytes (the limit):
+//! posting the same bytes with the same headers (the limit):
 //!
-//! - one in flight: `.notify().await` against a sequential reqwest loop;
+//! - one in flight: `.notify().await` against a sequential reqwest loop, to a minimal axum
+//!   app answering 204 (`deliver_one_in_flight`) and to nginx answering 204
+//!   (`deliver_to_nginx`: the fastest server at hand, so the client's own cost shows);
 //! - many in flight: the queued backend (8 rooms, so 8 lanes, pacing off) draining a batch,
-//!   against 8 reqwest tasks posting the same batch to the same 8 room endpoints.
+//!   against 8 reqwest tasks posting the same batch to the same 8 room endpoints, to the
+//!   local HipChat server (hipchat-devserver, rate limits off), which validates and
+//!   records.
 //!
-//! One in flight meets a minimal axum app answering 204; many in flight meets the local
-//! HipChat server (hipchat-devserver, rate limits off), which validates and records. Each
-//! server runs on a thread of its own; all clients keep connections alive.
+//! Each server runs on a thread (nginx: a process) of its own; all clients keep
+//! connections alive. Before measuring, both one-in-flight clients post once to a
+//! capturing server and what they send is asserted equal. The bench starts nginx (Debian's
+//! `nginx-light`) itself; without it, it says so and skips that comparison, except under
+//! `CI=true`, where a missing nginx fails.
 //!
 //! `cargo bench --bench deliver`; see BENCHMARKS.md.
 
 use std::hint::black_box;
+use std::net::Ipv4Addr;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
-use axum::http::StatusCode;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use criterion::Throughput;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -22,10 +31,20 @@ use hipchat::backend::queued::Pacing;
 use hipchat::backend::{HttpBackend, QueuedBackend};
 use hipchat::prelude::*;
 use hipchat::{BackendKind, Message, Notifier, Settings};
+use reqwest::Url;
 use hipchat_devserver::{DevServer, RateLimitConfig};
-use reqwest::header::CONTENT_TYPE;
+use reqwest::header::{CONTENT_TYPE, USER_AGENT};
+
+#[path = "support/nginx.rs"]
+mod nginx;
 
 const TOKEN: &str = "bench-token";
+
+/// The User-Agent the http backend sends, for the bare loop to send too.
+const HIPCHAT_USER_AGENT: &str = concat!("hipchat-rs/", env!("CARGO_PKG_VERSION"));
+
+/// The backend's JSON for the one-in-flight event, field for field.
+const ONE_BODY: &[u8] = br#"{"message":"Deploy of <b>billing</b> 1.4.2 failed","message_format":"html","color":"red","notify":false}"#;
 
 /// Rooms of the many-in-flight batch: the queued backend keeps one lane per room.
 const ROOMS: [&str; 8] = [
@@ -45,8 +64,8 @@ struct DeployFailed {
     version: &'static str,
 }
 
-/// Starts the server on a runtime of its own and returns its URL (ending in `/`).
-fn start_server() -> String {
+/// Starts a minimal axum app answering 204 on a runtime of its own; returns its URL.
+fn start_server() -> Url {
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -64,61 +83,125 @@ fn start_server() -> String {
         });
     });
     let address = receiver.recv().unwrap();
-    format!("http://{address}/")
+    Url::parse(&format!("http://{address}")).unwrap()
 }
 
-fn deliver(c: &mut Criterion) {
-    let server = start_server();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
+/// The requests a capturing server received: headers and body of each.
+type Captured = Arc<Mutex<Vec<(HeaderMap, Bytes)>>>;
+
+/// Starts a server on `runtime` that records every request and answers 204.
+fn start_capturing_server(runtime: &tokio::runtime::Runtime) -> (Url, Captured) {
+    let captured = Captured::default();
+    let record = captured.clone();
+    let app = Router::new().route(
+        "/v2/room/{room}/notification",
+        post(move |headers: HeaderMap, body: Bytes| async move {
+            record.lock().unwrap().push((headers, body));
+            StatusCode::NO_CONTENT
+        }),
+    );
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)))
         .unwrap();
+    let address = listener.local_addr().unwrap();
+    runtime.spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (Url::parse(&format!("http://{address}")).unwrap(), captured)
+}
+
+/// A client built like the http backend's: same User-Agent, no redirects.
+fn bare_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .user_agent(HIPCHAT_USER_AGENT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// One bare request: what the http backend sends for the event, with nothing around it.
+async fn post_bare(client: &reqwest::Client, endpoint: &str) {
+    let response = client
+        .post(endpoint)
+        .bearer_auth(TOKEN)
+        .header(CONTENT_TYPE, "application/json")
+        .body(black_box(ONE_BODY))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT.as_u16());
+}
+
+fn http_notifier(server: Url) -> Notifier {
     let settings = Settings::new()
         .backend(BackendKind::Http)
         .api_url(server.as_str())
         .auth_token(TOKEN);
-    let notifier = Notifier::from_settings(settings).unwrap();
-    let event = DeployFailed {
+    Notifier::from_settings(settings).unwrap()
+}
+
+fn event() -> DeployFailed {
+    DeployFailed {
         service: "billing",
         version: "1.4.2",
+    }
+}
+
+/// Asserts that the notifier and the bare loop send the same body and headers.
+fn assert_same_requests(runtime: &tokio::runtime::Runtime, client: &reqwest::Client) {
+    let (server, captured) = start_capturing_server(runtime);
+    runtime.block_on(async {
+        event()
+            .notify()
+            .via(&http_notifier(server.clone()))
+            .await
+            .unwrap();
+        post_bare(client, &format!("{server}v2/room/Ops/notification")).await;
+    });
+    let captured = captured.lock().unwrap();
+    let [(hipchat_headers, hipchat_body), (bare_headers, bare_body)] = &captured[..] else {
+        panic!("expected two requests, got {}", captured.len());
     };
+    assert_eq!(hipchat_body, bare_body);
+    assert_eq!(hipchat_headers, bare_headers);
+    assert_eq!(bare_headers[USER_AGENT], HIPCHAT_USER_AGENT);
+}
 
-    // The bytes the http backend sends for this event, for the bare loop to send too.
-    let message = event.render().unwrap();
-    let body = serde_json::to_vec(&serde_json::json!({
-        "message": message.body,
-        "message_format": "html",
-        "color": "red",
-        "notify": false,
-    }))
-    .unwrap();
-    let endpoint = format!("{}v2/room/Ops/notification", server);
-    let client = reqwest::Client::new();
+/// `group`: `.notify()` against the bare loop, one in flight, to `server`.
+fn one_in_flight(c: &mut Criterion, group: &str, server: Url) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = bare_client();
+    assert_same_requests(&runtime, &client);
+    let notifier = http_notifier(server.clone());
+    let event = event();
+    let endpoint = format!("{server}v2/room/Ops/notification");
 
-    let mut group = c.benchmark_group("deliver_one_in_flight");
+    let mut group = c.benchmark_group(group);
     group.bench_function("hipchat_notify", |b| {
         b.to_async(&runtime)
             .iter(|| async { event.notify().via(&notifier).await.unwrap() })
     });
     group.bench_function("reqwest_loop", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let response = client
-                .post(&endpoint)
-                .bearer_auth(TOKEN)
-                .header(CONTENT_TYPE, "application/json")
-                .body(black_box(body.clone()))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), StatusCode::NO_CONTENT.as_u16());
-        })
+        b.to_async(&runtime).iter(|| post_bare(&client, &endpoint))
     });
     group.finish();
 }
 
+fn deliver(c: &mut Criterion) {
+    one_in_flight(c, "deliver_one_in_flight", start_server());
+}
+
+fn deliver_to_nginx(c: &mut Criterion) {
+    let Some(nginx) = nginx::start_or_skip() else {
+        return;
+    };
+    one_in_flight(c, "deliver_to_nginx", nginx.url());
+}
+
 /// Starts hipchat-devserver with its limits out of the way on a runtime of its own.
 fn start_devserver() -> (
-    String,
+    Url,
     std::thread::JoinHandle<()>,
     tokio::sync::oneshot::Sender<()>,
 ) {
@@ -139,7 +222,9 @@ fn start_devserver() -> (
                 .start()
                 .await
                 .unwrap();
-            url_sender.send(format!("{}/", server.url())).unwrap();
+            url_sender
+                .send(Url::parse(&format!("{}/", server.url())).unwrap())
+                .unwrap();
             let _ = stopped.await;
             server.stop().await.unwrap();
         });
@@ -219,5 +304,5 @@ fn deliver_many(c: &mut Criterion) {
     server_thread.join().unwrap();
 }
 
-criterion_group!(benches, deliver, deliver_many);
+criterion_group!(benches, deliver, deliver_to_nginx, deliver_many);
 criterion_main!(benches);

@@ -8,9 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use reqwest::RequestBuilder;
-use reqwest::header::{AUTHORIZATION, HeaderValue};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use url::Url;
 
 use crate::error::ConfigError;
@@ -72,62 +70,23 @@ fn build_client(settings: &Settings) -> Result<reqwest::Client, ConfigError> {
         .map_err(|e| ConfigError::HttpClient(Box::new(e)))
 }
 
-/// A token, with the `Authorization` header that carries it built once rather than per
-/// request.
-#[derive(Clone)]
-struct Token {
-    secret: SecretString,
-    /// `Bearer <token>`, marked sensitive (never printed). `None` for a token that is no
-    /// valid header value (a control character): reqwest then reports it at send.
-    bearer: Option<HeaderValue>,
-}
-
-impl Token {
-    fn new(secret: SecretString) -> Self {
-        let bearer = HeaderValue::try_from(format!("Bearer {}", secret.expose_secret()))
-            .ok()
-            .map(|mut value| {
-                value.set_sensitive(true);
-                value
-            });
-        Self { secret, bearer }
-    }
-
-    /// The token itself, for v1's query string.
-    fn expose(&self) -> &str {
-        self.secret.expose_secret()
-    }
-
-    /// `request` with the `Authorization: Bearer` header.
-    fn authorize(&self, request: RequestBuilder) -> RequestBuilder {
-        match &self.bearer {
-            Some(bearer) => request.header(AUTHORIZATION, bearer.clone()),
-            None => request.bearer_auth(self.expose()),
-        }
-    }
-}
-
-/// The default and named tokens.
+/// The default and named tokens, as secrets.
 #[derive(Clone)]
 struct Tokens {
-    default: Option<Token>,
-    named: BTreeMap<String, Token>,
+    default: Option<SecretString>,
+    named: BTreeMap<String, SecretString>,
 }
 
 impl Tokens {
     fn from_settings(settings: &Settings) -> Self {
         Self {
-            default: settings.default_token().cloned().map(Token::new),
-            named: settings
-                .named_tokens()
-                .iter()
-                .map(|(name, secret)| (name.clone(), Token::new(secret.clone())))
-                .collect(),
+            default: settings.default_token().cloned(),
+            named: settings.named_tokens().clone(),
         }
     }
 
     /// The token `message` names, or the default one.
-    fn for_message(&self, message: &Message) -> Result<&Token, ConfigError> {
+    fn for_message(&self, message: &Message) -> Result<&SecretString, ConfigError> {
         match &message.token {
             None => self.default.as_ref().ok_or(ConfigError::MissingToken),
             Some(name) => self
@@ -262,6 +221,8 @@ impl fmt::Debug for HttpBackend {
 
 #[cfg(test)]
 mod tests {
+    use secrecy::ExposeSecret;
+
     use super::*;
 
     #[test]
@@ -296,16 +257,6 @@ mod tests {
     }
 
     #[test]
-    fn the_bearer_header_is_built_once_and_sensitive() {
-        let token = Token::new("s3cr3t".into());
-        let bearer = token.bearer.as_ref().unwrap();
-        assert_eq!(bearer, "Bearer s3cr3t");
-        assert!(bearer.is_sensitive());
-        assert!(!format!("{bearer:?}").contains("s3cr3t"));
-        assert!(Token::new("bad\ntoken".into()).bearer.is_none());
-    }
-
-    #[test]
     fn resolves_named_and_default_tokens() {
         let settings = Settings::new().token("deploys", "b");
         let backend = HttpBackend::from_settings(&settings).unwrap();
@@ -328,6 +279,6 @@ mod tests {
             .tokens
             .for_message(&Message::new("x").token("deploys"))
             .unwrap();
-        assert_eq!(token.expose(), "b");
+        assert_eq!(token.expose_secret(), "b");
     }
 }

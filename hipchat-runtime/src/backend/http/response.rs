@@ -1,7 +1,7 @@
 //! HipChat's error answers, turned into [`Error`] variants.
 
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 use serde::Deserialize;
 
 use crate::error::{ApiError, RateLimit};
@@ -113,19 +113,26 @@ fn api_error(status: StatusCode, headers: &HeaderMap, body: String) -> ApiError 
 
 /// Reads `X-Ratelimit-*` and `X-FloodControl-*` (header names are case-insensitive).
 pub(crate) fn rate_limit(headers: &HeaderMap) -> RateLimit {
-    let number = |name: &str| {
+    // Names built at compile time: a `&str` name is parsed again on every lookup.
+    const LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+    const REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+    const RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
+    const FLOOD_LIMIT: HeaderName = HeaderName::from_static("x-floodcontrol-limit");
+    const FLOOD_REMAINING: HeaderName = HeaderName::from_static("x-floodcontrol-remaining");
+    const FLOOD_RESET: HeaderName = HeaderName::from_static("x-floodcontrol-reset");
+    let number = |name: HeaderName| {
         headers
             .get(name)
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.trim().parse().ok())
     };
     RateLimit {
-        limit: number("x-ratelimit-limit"),
-        remaining: number("x-ratelimit-remaining"),
-        reset: number("x-ratelimit-reset"),
-        flood_limit: number("x-floodcontrol-limit"),
-        flood_remaining: number("x-floodcontrol-remaining"),
-        flood_reset: number("x-floodcontrol-reset"),
+        limit: number(LIMIT),
+        remaining: number(REMAINING),
+        reset: number(RESET),
+        flood_limit: number(FLOOD_LIMIT),
+        flood_remaining: number(FLOOD_REMAINING),
+        flood_reset: number(FLOOD_RESET),
     }
 }
 

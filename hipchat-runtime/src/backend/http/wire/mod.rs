@@ -3,10 +3,12 @@
 //! its version, for the rules, the request and what may be shown of it; nothing else
 //! differs between the versions.
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use std::fmt::{self, Write as _};
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, PercentEncode, utf8_percent_encode};
+use secrecy::SecretString;
 use url::Url;
 
-use super::Token;
 use crate::error::ValidationError;
 use crate::settings::ApiVersion;
 use crate::{Error, Message};
@@ -33,7 +35,12 @@ const ROOM_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// assert_eq!(encode_room("12345"), "12345");
 /// ```
 pub fn encode_room(room: &str) -> String {
-    utf8_percent_encode(room, ROOM_SEGMENT).to_string()
+    encoded(room).to_string()
+}
+
+/// `segment` percent-encoded as [`encode_room`] does, written where it is displayed.
+fn encoded(segment: &str) -> PercentEncode<'_> {
+    utf8_percent_encode(segment, ROOM_SEGMENT)
 }
 
 /// The server root, path prefix kept, without a trailing `/` or a version segment:
@@ -50,10 +57,15 @@ pub(super) fn api_root(url: &Url) -> Url {
 }
 
 /// `api_root` with `path` (encoded, starting with `/`) after its prefix. Only the path is
-/// parsed: the root was checked once, when the backend was built.
-fn endpoint(api_root: &Url, path: &str) -> Url {
+/// parsed, once per request: the root was checked when the backend was built.
+fn endpoint(api_root: &Url, path: fmt::Arguments<'_>) -> Url {
+    let prefix = api_root.path().trim_end_matches('/');
+    let mut full = String::with_capacity(prefix.len() + 64);
+    full.push_str(prefix);
+    // Writing into a String cannot fail.
+    let _ = full.write_fmt(path);
     let mut url = api_root.clone();
-    url.set_path(&format!("{}{path}", api_root.path().trim_end_matches('/')));
+    url.set_path(&full);
     url
 }
 
@@ -80,7 +92,7 @@ pub(super) fn request(
     client: &reqwest::Client,
     api_root: &Url,
     message: &Message,
-    token: &Token,
+    token: &SecretString,
 ) -> Result<reqwest::RequestBuilder, ValidationError> {
     match version {
         ApiVersion::V2 => v2::request(client, api_root, message, token),
@@ -97,7 +109,7 @@ pub(super) fn shown_endpoint(version: ApiVersion, url: &Url) -> String {
 }
 
 /// `error` without what `version` put where a server can echo it.
-pub(super) fn scrub(version: ApiVersion, error: Error, token: &Token) -> Error {
+pub(super) fn scrub(version: ApiVersion, error: Error, token: &SecretString) -> Error {
     match version {
         ApiVersion::V2 => error,
         ApiVersion::V1 => v1::redact(error, token),
@@ -163,7 +175,8 @@ mod tests {
                 "http://h:8/chat/v2/room/100%25/share/link",
             ),
         ] {
-            assert_eq!(endpoint(&Url::parse(root).unwrap(), path).as_str(), url);
+            let root = Url::parse(root).unwrap();
+            assert_eq!(endpoint(&root, format_args!("{path}")).as_str(), url);
         }
     }
 }

@@ -11,11 +11,11 @@
 
 use hipchat_spec::V1_FROM;
 use reqwest::RequestBuilder;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use url::Url;
 
 use super::endpoint;
-use crate::backend::http::Token;
 use crate::error::ValidationError;
 use crate::{Error, Message, Target};
 
@@ -67,7 +67,7 @@ pub(super) fn request(
     client: &reqwest::Client,
     api_root: &Url,
     message: &Message,
-    token: &Token,
+    token: &SecretString,
 ) -> Result<RequestBuilder, ValidationError> {
     check(message)?;
     let form = Form {
@@ -79,8 +79,8 @@ pub(super) fn request(
         color: message.color.as_str(),
     };
     Ok(client
-        .post(endpoint(api_root, "/v1/rooms/message"))
-        .query(&[("format", "json"), ("auth_token", token.expose())])
+        .post(endpoint(api_root, format_args!("/v1/rooms/message")))
+        .query(&[("format", "json"), ("auth_token", token.expose_secret())])
         .form(&form))
 }
 
@@ -93,8 +93,8 @@ pub(super) fn shown_endpoint(url: &Url) -> String {
 
 /// Replaces the token wherever a server answer echoed it (a proxy's error page quoting
 /// the URL, say).
-pub(super) fn redact(mut error: Error, token: &Token) -> Error {
-    let secret = token.expose();
+pub(super) fn redact(mut error: Error, token: &SecretString) -> Error {
+    let secret = token.expose_secret();
     if secret.is_empty() {
         return error;
     }
@@ -119,7 +119,7 @@ mod tests {
 
     #[test]
     fn redacts_echoed_tokens_from_answers() {
-        let token = Token::new("s3cr3t-v1".into());
+        let token = SecretString::from("s3cr3t-v1");
         let error = Error::Server(Box::new(ApiError {
             status: 502,
             message: "bad gateway for /v1/rooms/message?auth_token=s3cr3t-v1".into(),
@@ -134,7 +134,7 @@ mod tests {
 
     #[test]
     fn shown_endpoint_never_shows_the_token() {
-        let token = Token::new("s3cr3t-v1".into());
+        let token = SecretString::from("s3cr3t-v1");
         let root = Url::parse("https://api.hipchat.com").unwrap();
         let message = Message::new("x").room("Ops").from("ci");
         let request = request(&reqwest::Client::new(), &root, &message, &token)

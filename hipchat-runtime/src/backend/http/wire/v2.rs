@@ -2,11 +2,11 @@
 //! `/v2/room/{room}/share/link` with a JSON body, the token in `Authorization: Bearer`.
 
 use reqwest::RequestBuilder;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use url::Url;
 
-use super::{encode_room, endpoint, routable};
-use crate::backend::http::Token;
+use super::{encoded, endpoint, routable};
 use crate::card::Card;
 use crate::error::ValidationError;
 use crate::{Message, Target};
@@ -16,7 +16,7 @@ pub(super) fn request(
     client: &reqwest::Client,
     api_root: &Url,
     message: &Message,
-    token: &Token,
+    token: &SecretString,
 ) -> Result<RequestBuilder, ValidationError> {
     let request = match message.target() {
         Target::Room(room) => client
@@ -29,26 +29,32 @@ pub(super) fn request(
             .post(share_link_url(api_root, room)?)
             .json(&ShareLinkBody::new(message, link)),
     };
-    Ok(token.authorize(request))
+    Ok(request.bearer_auth(token.expose_secret()))
 }
 
 /// The endpoint of send_room_notification for `room`.
 fn notification_url(api_root: &Url, room: &str) -> Result<Url, ValidationError> {
-    let room = encode_room(routable(room)?);
-    Ok(endpoint(api_root, &format!("/v2/room/{room}/notification")))
+    let room = encoded(routable(room)?);
+    Ok(endpoint(
+        api_root,
+        format_args!("/v2/room/{room}/notification"),
+    ))
 }
 
 /// The endpoint of private_message_user for `user` (an id, email or `@mention` name), as
 /// one percent-encoded path segment.
 fn user_message_url(api_root: &Url, user: &str) -> Result<Url, ValidationError> {
-    let user = encode_room(routable(user)?);
-    Ok(endpoint(api_root, &format!("/v2/user/{user}/message")))
+    let user = encoded(routable(user)?);
+    Ok(endpoint(api_root, format_args!("/v2/user/{user}/message")))
 }
 
 /// The endpoint of share_link_with_room for `room`.
 fn share_link_url(api_root: &Url, room: &str) -> Result<Url, ValidationError> {
-    let room = encode_room(routable(room)?);
-    Ok(endpoint(api_root, &format!("/v2/room/{room}/share/link")))
+    let room = encoded(routable(room)?);
+    Ok(endpoint(
+        api_root,
+        format_args!("/v2/room/{room}/share/link"),
+    ))
 }
 
 /// The JSON body of private_message_user: `message`, `message_format`, `notify`.
