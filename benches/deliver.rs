@@ -31,8 +31,8 @@ use hipchat::backend::queued::Pacing;
 use hipchat::backend::{HttpBackend, QueuedBackend};
 use hipchat::prelude::*;
 use hipchat::{BackendKind, Message, Notifier, Settings};
-use reqwest::Url;
 use hipchat_devserver::{DevServer, RateLimitConfig};
+use reqwest::Url;
 use reqwest::header::{CONTENT_TYPE, USER_AGENT};
 
 #[path = "support/nginx.rs"]

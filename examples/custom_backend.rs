@@ -8,27 +8,29 @@
 
 use hipchat::backend::ConsoleBackend;
 use hipchat::prelude::*;
-use hipchat::{Backend, Error, Message, Notifier, Settings};
+use hipchat::{Backend, Error, Notifier, Outgoing, Settings};
 use tokio::sync::mpsc;
 
-/// Accepts a message into a bounded channel; `send` waits only while the channel is full.
+/// Accepts a checked notification into a bounded channel; `send` waits only while the
+/// channel is full.
 struct Queued {
-    queue: mpsc::Sender<Message>,
+    queue: mpsc::Sender<Outgoing>,
 }
 
 impl Backend for Queued {
-    async fn send(&self, message: &Message) -> Result<(), Error> {
+    async fn send(&self, outgoing: &Outgoing) -> Result<(), Error> {
         self.queue
-            .send(message.clone())
+            .send(outgoing.clone())
             .await
             .map_err(Error::backend)
     }
 }
 
-/// Delivers queued messages one by one through another backend until the queue closes.
-async fn deliver(mut queue: mpsc::Receiver<Message>, backend: impl Backend) {
-    while let Some(message) = queue.recv().await {
-        if let Err(error) = backend.send(&message).await {
+/// Delivers queued notifications one by one through another backend until the queue
+/// closes.
+async fn deliver(mut queue: mpsc::Receiver<Outgoing>, backend: impl Backend) {
+    while let Some(outgoing) = queue.recv().await {
+        if let Err(error) = backend.send(&outgoing).await {
             eprintln!("delivery failed: {error}");
         }
     }

@@ -27,9 +27,9 @@ pub use hipchat_macros::hipchat;
 #[doc(inline)]
 pub use hipchat_runtime::{
     ApiError, ApiVersion, Backend, BackendKind, Card, Color, ConfigError, Delivery, Error, Format,
-    LongMessage, Message, Notification, Notifier, Notify, RateLimit, Settings, Target,
-    ValidationError, backend, card, default_notifier, error, filters, long_message, set_default,
-    settings,
+    LongMessage, Message, Notification, Notifier, Notify, Outgoing, PrivateMessage, RateLimit,
+    RoomNotification, Settings, SharedLink, Target, ValidationError, backend, card,
+    default_notifier, error, filters, long_message, set_default, settings,
 };
 
 #[doc(hidden)]

@@ -25,7 +25,7 @@ async fn notify_without_via_uses_the_default_set_at_start_up() {
             .unwrap()
             .messages()
             .into_iter()
-            .map(|m| m.body)
+            .map(|m| m.body().to_owned())
             .collect()
     };
     assert_eq!(bodies(&first), ["1"]);

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use hipchat::prelude::*;
-use hipchat::{BackendKind, Color, Error, Format, Notifier, Settings, ValidationError};
+use hipchat::{BackendKind, Color, Error, Format, Notifier, Outgoing, Settings, ValidationError};
 
 fn memory_notifier(settings: Settings) -> Notifier {
     Notifier::from_settings(settings.backend(BackendKind::Memory)).unwrap()
@@ -324,8 +324,11 @@ async fn notify_via_fills_defaults_and_delivers() {
     deploy_failed().notify().via(&notifier).await.unwrap();
     let sent = notifier.outbox().unwrap().messages();
     assert_eq!(sent.len(), 1);
-    assert_eq!(sent[0].room.as_deref(), Some("Ops"));
-    assert_eq!(sent[0].from.as_deref(), Some("billing-service"));
+    let Outgoing::Room(notification) = &sent[0] else {
+        panic!("a room notification: {sent:?}")
+    };
+    assert_eq!(notification.room(), "Ops");
+    assert_eq!(notification.from(), Some("billing-service"));
 }
 
 #[hipchat(message = "{{ text }}")]

@@ -19,13 +19,13 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use hipchat_devserver::{DevServer, RateLimitConfig};
 use hipchat_runtime::backend::queued::{FullPolicy, Pacing, RetryPolicy};
 use hipchat_runtime::backend::{HttpBackend, QueuedBackend};
-use hipchat_runtime::{Backend, Error, Message, Notifier, Settings};
+use hipchat_runtime::{Backend, Error, Message, Notifier, Outgoing, Settings};
 
 #[derive(Clone, Default)]
 struct Counting(Arc<AtomicU64>);
 
 impl Backend for Counting {
-    async fn send(&self, _: &Message) -> Result<(), Error> {
+    async fn send(&self, _: &Outgoing) -> Result<(), Error> {
         self.0.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }

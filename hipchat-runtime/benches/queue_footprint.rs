@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use hipchat_runtime::backend::QueuedBackend;
 use hipchat_runtime::backend::queued::Pacing;
-use hipchat_runtime::{Backend, Error, Message, Notifier, Settings};
+use hipchat_runtime::{Backend, Error, Message, Notifier, Outgoing, Settings};
 use tokio::sync::Notify;
 
 /// Counts live heap bytes, so the footprint of queued messages can be read off.
@@ -52,7 +52,7 @@ fn message(i: usize) -> Message {
 struct CountingBackend(Arc<AtomicU64>);
 
 impl Backend for CountingBackend {
-    async fn send(&self, _: &Message) -> Result<(), Error> {
+    async fn send(&self, _: &Outgoing) -> Result<(), Error> {
         self.0.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -63,7 +63,7 @@ impl Backend for CountingBackend {
 struct HeldBackend(Arc<Notify>);
 
 impl Backend for HeldBackend {
-    async fn send(&self, _: &Message) -> Result<(), Error> {
+    async fn send(&self, _: &Outgoing) -> Result<(), Error> {
         self.0.notified().await;
         Ok(())
     }

@@ -5,8 +5,9 @@
 //! notification:
 //!
 //! 1. a `#[hipchat]` struct renders to a [`Message`] ([`Notification::render`]);
-//! 2. a [`Notifier`] fills the default room and sender and checks HipChat's limits;
-//! 3. a [`Backend`] delivers it: [`HttpBackend`](backend::HttpBackend) (HipChat REST API v2, or v1),
+//! 2. a [`Notifier`] fills the default room and sender, applies the long-message policy and
+//!    checks HipChat's limits, which turns it into an [`Outgoing`];
+//! 3. a [`Backend`] delivers that: [`HttpBackend`](backend::HttpBackend) (HipChat REST API v2, or v1),
 //!    [`ConsoleBackend`](backend::ConsoleBackend), [`DisabledBackend`](backend::DisabledBackend),
 //!    [`MemoryBackend`](backend::MemoryBackend), or your own.
 
@@ -22,6 +23,7 @@ pub mod long_message;
 mod message;
 mod notification;
 mod notifier;
+mod outgoing;
 pub mod settings;
 
 #[doc(hidden)]
@@ -33,7 +35,8 @@ pub use default_notifier::{default_notifier, set_default};
 pub use error::{ApiError, ConfigError, Error, RateLimit, ValidationError};
 pub use hipchat_spec::{Color, Format};
 pub use long_message::LongMessage;
-pub use message::{Message, Target};
+pub use message::Message;
 pub use notification::{Delivery, Notification, Notify};
 pub use notifier::Notifier;
+pub use outgoing::{Outgoing, PrivateMessage, RoomNotification, SharedLink, Target};
 pub use settings::{ApiVersion, BackendKind, Settings};

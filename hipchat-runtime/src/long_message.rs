@@ -14,15 +14,15 @@ pub const ELLIPSIS: char = '…';
 ///
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-/// use hipchat_runtime::{BackendKind, LongMessage, Message, Notifier, Settings};
+/// use hipchat_runtime::{LongMessage, Message, Notifier, Settings};
 ///
-/// let notifier = Notifier::from_settings(Settings::new().backend(BackendKind::Memory).room("Ops"))?;
+/// let (notifier, outbox) = Notifier::memory(Settings::new().room("Ops"))?;
 /// let log = "line of a build log\n".repeat(1_000); // 20,000 characters
 /// notifier.send(Message::new(log.clone()).long_message(LongMessage::Split)).await?;
 /// notifier.send(Message::new(log).long_message(LongMessage::Truncate)).await?;
-/// let sent = notifier.outbox().unwrap().messages();
+/// let sent = outbox.messages();
 /// assert_eq!(sent.len(), 3); // two parts, then one truncated message
-/// assert!(sent[2].body.ends_with('…') && sent[2].body.chars().count() <= 10_000);
+/// assert!(sent[2].body().ends_with('…') && sent[2].body().chars().count() <= 10_000);
 /// # Ok::<(), hipchat_runtime::Error>(())
 /// # }).unwrap();
 /// ```

@@ -1,18 +1,19 @@
 //! What rendering produces and backends deliver.
 
-use hipchat_spec::{ATTACH_TO, FROM, Limit, MESSAGE, ROOM, SHARE_LINK_MESSAGE, USER};
+use hipchat_spec::{Limit, MESSAGE, SHARE_LINK_MESSAGE};
 
 use crate::card::Card;
 
 use crate::error::ValidationError;
 use crate::long_message::{self, LongMessage};
-use crate::{Color, Format};
+use crate::{Color, Format, Outgoing};
 
-/// A rendered notification, ready for a backend.
+/// A rendered notification: the draft a [`Notifier`](crate::Notifier) checks and turns
+/// into the [`Outgoing`] a backend receives.
 ///
 /// `#[hipchat]` structs produce one with [`Notification::render`](crate::Notification::render);
 /// [`Notifier::send`](crate::Notifier::send) accepts one built by hand. Fields left `None`
-/// are filled from the notifier's settings before the message reaches a backend.
+/// are filled from the notifier's settings before it is checked.
 ///
 /// ```
 /// use hipchat_runtime::{Color, Message};
@@ -53,23 +54,6 @@ pub struct Message {
     /// `Some`: a card, shown by clients that support cards; [`body`](Self::body) stays
     /// required as the fallback for the others. Room notifications only.
     pub card: Option<Card>,
-}
-
-/// Where a message goes and how, for backends: [`Message::target`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Target<'a> {
-    /// A room notification (v2 `send_room_notification`, v1 `rooms/message`).
-    Room(&'a str),
-    /// A private message to a user (v2 `private_message_user`).
-    User(&'a str),
-    /// A link shared with a room (v2 `share_link_with_room`).
-    ShareLink {
-        /// The room.
-        room: &'a str,
-        /// The link.
-        link: &'a str,
-    },
 }
 
 impl Message {
@@ -126,18 +110,6 @@ impl Message {
     pub fn long_message(mut self, policy: LongMessage) -> Self {
         self.long_message = policy;
         self
-    }
-
-    /// Where this message goes.
-    pub fn target(&self) -> Target<'_> {
-        match (&self.user, &self.link) {
-            (Some(user), _) => Target::User(user),
-            (None, Some(link)) => Target::ShareLink {
-                room: self.room_or_empty(),
-                link,
-            },
-            (None, None) => Target::Room(self.room_or_empty()),
-        }
     }
 
     /// The limit of [`body`](Self::body) for this kind of message.
@@ -222,158 +194,11 @@ impl Message {
         self
     }
 
-    /// Checks every rule HipChat enforces on this kind of message. A room notification: a
-    /// room is present and 1–100 characters, the body 1–10,000, the sender at most 64. A
-    /// private message: the user 1–254 characters, the body 1–10,000. A shared link: a
-    /// room, an absolute URL, the body at most 1,000. `attach_to` at most 36 characters
-    /// and every limit of a card ([`Card::validate`]), both on room notifications only. The
+    /// Checks every rule HipChat enforces on this kind of message, as the notifier does
+    /// before anything is sent: see [`Outgoing::try_from`](crate::Outgoing). The
     /// [`long_message`](Self::long_message) policy is not applied here
-    /// ([`into_parts`](Self::into_parts) does, before the notifier validates each part).
+    /// ([`into_parts`](Self::into_parts) does, before the notifier checks each part).
     pub fn validate(&self) -> Result<(), ValidationError> {
-        self.body_limit().check(&self.body)?;
-        if let Some(attach_to) = &self.attach_to {
-            ATTACH_TO.check(attach_to)?;
-        }
-        if let Some(card) = &self.card {
-            card.validate()?;
-        }
-        if self.user.is_some() || self.link.is_some() {
-            if self.card.is_some() {
-                return Err(ValidationError::NotApplicable { what: "a card" });
-            }
-            if self.attach_to.is_some() {
-                return Err(ValidationError::NotApplicable { what: "attach_to" });
-            }
-        }
-        if let Some(user) = &self.user {
-            if self.link.is_some() {
-                return Err(ValidationError::ShareLinkToUser);
-            }
-            USER.check(user)?;
-            return Ok(());
-        }
-        let room = self.room.as_deref().ok_or(ValidationError::MissingRoom)?;
-        ROOM.check(room)?;
-        if let Some(from) = &self.from {
-            FROM.check(from)?;
-        }
-        if let Some(link) = &self.link {
-            match url::Url::parse(link) {
-                Ok(url) if matches!(url.scheme(), "http" | "https") => {}
-                Ok(_) => {
-                    return Err(ValidationError::InvalidLink {
-                        link: link.clone(),
-                        reason: "the scheme must be http or https".into(),
-                    });
-                }
-                Err(e) => {
-                    return Err(ValidationError::InvalidLink {
-                        link: link.clone(),
-                        reason: e.to_string(),
-                    });
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// The room, for backends that run after defaults were applied; `""` if there is none.
-    pub fn room_or_empty(&self) -> &str {
-        self.room.as_deref().unwrap_or_default()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn valid() -> Message {
-        Message::new("ok").room("Ops")
-    }
-
-    #[test]
-    fn accepts_limits_at_their_bounds() {
-        let message = Message::new("é".repeat(10_000))
-            .room("r".repeat(100))
-            .from("f".repeat(64));
-        assert_eq!(message.validate(), Ok(()));
-    }
-
-    #[test]
-    fn names_the_field_over_its_limit() {
-        let cases = [
-            (
-                Message {
-                    body: String::new(),
-                    ..valid()
-                },
-                "message is empty",
-            ),
-            (
-                Message {
-                    body: "x".repeat(10_001),
-                    ..valid()
-                },
-                "message is 10001 characters long",
-            ),
-            (valid().room(""), "room is empty"),
-            (valid().room("r".repeat(101)), "room is 101 characters long"),
-            (valid().from("f".repeat(65)), "from is 65 characters long"),
-        ];
-        for (message, expected) in cases {
-            let error = message.validate().unwrap_err();
-            assert!(error.to_string().starts_with(expected), "{error}");
-        }
-        let no_room = Message {
-            room: None,
-            ..valid()
-        };
-        assert_eq!(no_room.validate(), Err(ValidationError::MissingRoom));
-    }
-
-    #[test]
-    fn attach_to_is_checked_against_its_limit() {
-        assert_eq!(valid().attach_to("").validate(), Ok(()));
-        assert_eq!(valid().attach_to("a".repeat(35)).validate(), Ok(()));
-        assert_eq!(valid().attach_to("é".repeat(36)).validate(), Ok(()));
-        let error = valid().attach_to("a".repeat(37)).validate().unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "attach_to is 37 characters long; HipChat allows at most 36"
-        );
-        assert!(matches!(error, ValidationError::Limit(v) if v.limit == ATTACH_TO));
-        assert_eq!(
-            Message::new("x").to_user("@al").attach_to("m").validate(),
-            Err(ValidationError::NotApplicable { what: "attach_to" })
-        );
-    }
-
-    #[test]
-    fn a_card_is_validated_with_the_message_and_goes_with_the_first_part() {
-        let card = Card::application("id", "title");
-        assert_eq!(valid().card(card.clone()).validate(), Ok(()));
-        let bad = valid().card(Card::application("id", ""));
-        assert!(matches!(
-            bad.validate(),
-            Err(ValidationError::Card { field, .. }) if field == "card.title"
-        ));
-        assert_eq!(
-            Message::new("x")
-                .room("Ops")
-                .share_link("https://e.com/")
-                .card(card.clone())
-                .validate(),
-            Err(ValidationError::NotApplicable { what: "a card" })
-        );
-        let parts = Message::new("x".repeat(15_000))
-            .room("Ops")
-            .attach_to("m1")
-            .card(card.clone())
-            .long_message(LongMessage::Split)
-            .into_parts();
-        assert_eq!(parts.len(), 2);
-        assert_eq!(parts[0].card.as_ref(), Some(&card));
-        assert_eq!(parts[1].card, None);
-        assert!(parts.iter().all(|p| p.attach_to.as_deref() == Some("m1")));
+        Outgoing::try_from(self.clone()).map(drop)
     }
 }

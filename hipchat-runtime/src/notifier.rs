@@ -8,7 +8,7 @@ use crate::backend::{
     BoxFuture, ConsoleBackend, DisabledBackend, DynBackend, FlushReport, HttpBackend,
     MemoryBackend, Outbox, QueueMetrics, QueuedBackend,
 };
-use crate::{ApiVersion, Backend, BackendKind, Error, Message, Settings};
+use crate::{ApiVersion, Backend, BackendKind, Error, Message, Outgoing, Settings};
 
 /// A cheap-to-clone handle over a backend and the default room and sender.
 ///
@@ -19,10 +19,8 @@ use crate::{ApiVersion, Backend, BackendKind, Error, Message, Settings};
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// use hipchat_runtime::{BackendKind, Message, Notifier, Settings};
 ///
-/// let notifier = Notifier::from_settings(Settings::new().backend(BackendKind::Memory).room("Ops"))?;
+/// let notifier = Notifier::from_settings(Settings::new().backend(BackendKind::Disabled).room("Ops"))?;
 /// notifier.send(Message::new("Backup finished")).await?;
-/// let sent = notifier.outbox().unwrap().messages();
-/// assert_eq!(sent[0].room.as_deref(), Some("Ops"));
 /// # Ok::<(), hipchat_runtime::Error>(())
 /// # }).unwrap();
 /// ```
@@ -85,7 +83,7 @@ impl Notifier {
     ///
     /// let (notifier, outbox) = Notifier::memory(Settings::new().room("Ops"))?;
     /// notifier.send(Message::new("Backup finished")).await?;
-    /// assert_eq!(outbox.messages()[0].room.as_deref(), Some("Ops"));
+    /// assert_eq!(outbox.messages()[0].room(), Some("Ops"));
     /// # Ok::<(), hipchat_runtime::Error>(())
     /// # }).unwrap();
     /// ```
@@ -234,11 +232,12 @@ impl Notifier {
     ///
     /// ```
     /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-    /// use hipchat_runtime::{BackendKind, Message, Notifier, Settings};
+    /// use hipchat_runtime::{Message, Notifier, Outgoing, Settings};
     ///
-    /// let notifier = Notifier::from_settings(Settings::new().backend(BackendKind::Memory))?;
+    /// let (notifier, outbox) = Notifier::memory(Settings::new())?;
     /// notifier.send_to_user("@alice", Message::new("Your deploy finished")).await?;
-    /// assert_eq!(notifier.outbox().unwrap().messages()[0].user.as_deref(), Some("@alice"));
+    /// let Outgoing::User(private) = &outbox.messages()[0] else { unreachable!() };
+    /// assert_eq!(private.user(), "@alice");
     /// # Ok::<(), hipchat_runtime::Error>(())
     /// # }).unwrap();
     /// ```
@@ -260,9 +259,12 @@ impl Notifier {
         if message.from.is_none() {
             message.from.clone_from(&self.inner.from);
         }
-        let parts = message.into_parts();
+        let parts = message
+            .into_parts()
+            .into_iter()
+            .map(Outgoing::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
         for part in &parts {
-            part.validate()?;
             self.inner.backend.validate_dyn(part)?;
         }
         for part in &parts {
@@ -301,14 +303,14 @@ mod tests {
             .await
             .unwrap();
         let sent = notifier.outbox().unwrap().messages();
-        assert_eq!(
-            (sent[0].room.as_deref(), sent[0].from.as_deref()),
-            (Some("Ops"), Some("ci"))
-        );
-        assert_eq!(
-            (sent[1].room.as_deref(), sent[1].from.as_deref()),
-            (Some("Dev"), Some("me"))
-        );
+        let rooms: Vec<_> = sent
+            .iter()
+            .map(|outgoing| match outgoing {
+                Outgoing::Room(n) => (n.room(), n.from()),
+                other => panic!("not a room notification: {other:?}"),
+            })
+            .collect();
+        assert_eq!(rooms, [("Ops", Some("ci")), ("Dev", Some("me"))]);
     }
 
     #[tokio::test]

@@ -47,7 +47,8 @@ pub struct RoomNotification {
     notify: bool,
     from: Option<String>,
     attach_to: Option<String>,
-    card: Option<Card>,
+    /// Boxed: a card is large, and most notifications have none.
+    card: Option<Box<Card>>,
     token: Option<String>,
 }
 
@@ -209,7 +210,7 @@ impl TryFrom<Message> for Outgoing {
             notify,
             from,
             attach_to,
-            card,
+            card: card.map(Box::new),
             token,
         }))
     }
@@ -266,7 +267,7 @@ impl RoomNotification {
 
     /// The card.
     pub fn card(&self) -> Option<&Card> {
-        self.card.as_ref()
+        self.card.as_deref()
     }
 
     /// The name of the token to send with; `None`: the default token.
@@ -337,7 +338,7 @@ impl From<Outgoing> for Message {
                     .notify(n.notify);
                 message.from = n.from;
                 message.attach_to = n.attach_to;
-                message.card = n.card;
+                message.card = n.card.map(|card| *card);
                 message.token = n.token;
                 message
             }
@@ -382,9 +383,18 @@ mod tests {
     #[test]
     fn names_the_field_over_its_limit() {
         let cases = [
-            (Message { body: String::new(), ..valid() }, "message is empty"),
             (
-                Message { body: "x".repeat(10_001), ..valid() },
+                Message {
+                    body: String::new(),
+                    ..valid()
+                },
+                "message is empty",
+            ),
+            (
+                Message {
+                    body: "x".repeat(10_001),
+                    ..valid()
+                },
                 "message is 10001 characters long",
             ),
             (valid().room(""), "room is empty"),
@@ -396,7 +406,10 @@ mod tests {
             let error = check(message).unwrap_err();
             assert!(error.to_string().starts_with(expected), "{error}");
         }
-        let no_room = Message { room: None, ..valid() };
+        let no_room = Message {
+            room: None,
+            ..valid()
+        };
         assert_eq!(check(no_room), Err(ValidationError::MissingRoom));
     }
 
@@ -419,11 +432,15 @@ mod tests {
     #[test]
     fn each_kind_keeps_only_what_it_can_carry() {
         let card = Card::application("id", "title");
-        let Ok(Outgoing::Room(room)) = check(valid().card(card.clone()).attach_to("m1").token("ops"))
+        let Ok(Outgoing::Room(room)) =
+            check(valid().card(card.clone()).attach_to("m1").token("ops"))
         else {
             panic!("a room notification")
         };
-        assert_eq!((room.card(), room.attach_to(), room.token()), (Some(&card), Some("m1"), Some("ops")));
+        assert_eq!(
+            (room.card(), room.attach_to(), room.token()),
+            (Some(&card), Some("m1"), Some("ops"))
+        );
         assert!(matches!(
             check(valid().card(Card::application("id", ""))),
             Err(ValidationError::Card { field, .. }) if field == "card.title"
@@ -432,11 +449,15 @@ mod tests {
             check(valid().share_link("https://e.com/").card(card)),
             Err(ValidationError::NotApplicable { what: "a card" })
         );
-        let Ok(Outgoing::Link(link)) = check(Message::new("").room("Ops").share_link("https://e.com/"))
+        let Ok(Outgoing::Link(link)) =
+            check(Message::new("").room("Ops").share_link("https://e.com/"))
         else {
             panic!("a shared link")
         };
-        assert_eq!((link.room(), link.link(), link.comment()), ("Ops", "https://e.com/", ""));
+        assert_eq!(
+            (link.room(), link.link(), link.comment()),
+            ("Ops", "https://e.com/", "")
+        );
         assert!(matches!(
             check(valid().share_link("ftp://e.com/")),
             Err(ValidationError::InvalidLink { .. })
@@ -445,7 +466,8 @@ mod tests {
             check(Message::new("x").to_user("@a").share_link("https://e.com/")),
             Err(ValidationError::ShareLinkToUser)
         );
-        let Ok(Outgoing::User(private)) = check(Message::new("hi").to_user("@alice").room("ignored"))
+        let Ok(Outgoing::User(private)) =
+            check(Message::new("hi").to_user("@alice").room("ignored"))
         else {
             panic!("a private message")
         };
@@ -468,18 +490,29 @@ mod tests {
             panic!("two room notifications: {parts:?}")
         };
         assert_eq!((first.card(), second.card()), (Some(&card), None));
-        assert_eq!((first.attach_to(), second.attach_to()), (Some("m1"), Some("m1")));
+        assert_eq!(
+            (first.attach_to(), second.attach_to()),
+            (Some("m1"), Some("m1"))
+        );
     }
 
     #[test]
     fn turns_back_into_the_draft_it_came_from() {
         for message in [
-            valid().from("ci").attach_to("m").card(Card::link("l", "L")).token("ops"),
-            Message::new("hi").to_user("@a").notify(true).format(Format::Text),
+            valid()
+                .from("ci")
+                .attach_to("m")
+                .card(Card::link("l", "L"))
+                .token("ops"),
+            Message::new("hi")
+                .to_user("@a")
+                .notify(true)
+                .format(Format::Text),
             Message::new("see").room("Ops").share_link("https://e.com/"),
         ] {
             let outgoing = check(message.clone()).unwrap();
-            assert_eq!(Message::from(outgoing), message);
+            let draft: Message = outgoing.into();
+            assert_eq!(draft, message);
         }
     }
 }

@@ -13,11 +13,11 @@ use hipchat_runtime::backend::queued::{
     FullPolicy, Pacing, RetryPolicy, UndeliveredReason, WallClock,
 };
 use hipchat_runtime::backend::{MemoryBackend, QueuedBackend};
-use hipchat_runtime::{ApiError, Backend, Error, Message, Notifier, RateLimit, Settings};
+use hipchat_runtime::{ApiError, Backend, Error, Message, Notifier, Outgoing, RateLimit, Settings};
 use queued_common::{assert_accounted, assert_room_order, plan, undelivered};
 use tokio::time::Instant;
 
-type Script = dyn Fn(&Message, usize) -> Result<(), Error> + Send + Sync;
+type Script = dyn Fn(&Outgoing, usize) -> Result<(), Error> + Send + Sync;
 
 /// Answers each attempt as the script says (given the message and its attempt number,
 /// from 1), and records successful deliveries with their (paused) time.
@@ -30,7 +30,7 @@ struct Scripted {
 }
 
 impl Scripted {
-    fn new(script: impl Fn(&Message, usize) -> Result<(), Error> + Send + Sync + 'static) -> Self {
+    fn new(script: impl Fn(&Outgoing, usize) -> Result<(), Error> + Send + Sync + 'static) -> Self {
         Self {
             script: Arc::new(script),
             attempts: Arc::default(),
@@ -60,20 +60,20 @@ impl Scripted {
 }
 
 impl Backend for Scripted {
-    async fn send(&self, message: &Message) -> Result<(), Error> {
+    async fn send(&self, outgoing: &Outgoing) -> Result<(), Error> {
         if !self.latency.is_zero() {
             tokio::time::sleep(self.latency).await;
         }
         let attempt = {
             let mut attempts = self.attempts.lock().unwrap();
-            let n = attempts.entry(message.body.clone()).or_default();
+            let n = attempts.entry(outgoing.body().to_owned()).or_default();
             *n += 1;
             *n
         };
-        (self.script)(message, attempt)?;
+        (self.script)(outgoing, attempt)?;
         self.delivered.lock().unwrap().push((
-            message.room_or_empty().to_owned(),
-            message.body.clone(),
+            outgoing.room().unwrap_or_default().to_owned(),
+            outgoing.body().to_owned(),
             Instant::now(),
         ));
         Ok(())
@@ -112,7 +112,7 @@ async fn send_all(notifier: &Notifier, plan: &[(String, String)]) {
 #[tokio::test(start_paused = true)]
 async fn transient_errors_are_retried_in_order_and_other_rooms_go_on() {
     // Every notification of room A fails twice with 503; room B never fails.
-    let backend = Scripted::new(|m, attempt| match m.room.as_deref() {
+    let backend = Scripted::new(|m, attempt| match m.room() {
         Some("A") if attempt <= 2 => Err(server_error()),
         _ => Ok(()),
     });
@@ -143,7 +143,7 @@ async fn transient_errors_are_retried_in_order_and_other_rooms_go_on() {
 #[tokio::test(start_paused = true)]
 async fn client_errors_fail_at_once_and_are_reported() {
     let failures = Arc::new(AtomicUsize::new(0));
-    let backend = Scripted::new(|m, _| match m.body.as_str() {
+    let backend = Scripted::new(|m, _| match m.body() {
         "Ops#3" => Err(Error::BadRequest(api(400))),
         "Ops#5" => Err(Error::RoomNotFound {
             room: "Ops".into(),
@@ -172,7 +172,7 @@ async fn client_errors_fail_at_once_and_are_reported() {
     let failed: Vec<_> = report
         .undelivered
         .iter()
-        .map(|u| u.message.body.as_str())
+        .map(|u| u.notification.body())
         .collect();
     assert_eq!(failed, ["Ops#3", "Ops#5"]);
     assert_accounted(&m, &report.undelivered);
@@ -365,7 +365,7 @@ async fn full_queue_policies() {
     assert_eq!((m.accepted, m.dropped, m.delivered), (6, 2, 4));
     assert_eq!(backend.received("Ops"), ["d0", "d3", "d4", "d5"]);
     let reported = reported.lock().unwrap().clone();
-    let dropped: Vec<_> = reported.iter().map(|u| u.message.body.as_str()).collect();
+    let dropped: Vec<_> = reported.iter().map(|u| u.notification.body()).collect();
     assert_eq!(dropped, ["d1", "d2"]);
     assert_accounted(&m, &reported);
 
@@ -469,8 +469,8 @@ async fn non_queued_backends_flush_and_shut_down_as_no_ops() {
 #[tokio::test(start_paused = true)]
 async fn a_panicking_backend_or_callback_fails_one_notification_and_the_lane_goes_on() {
     let backend = Scripted::new(|message, _| {
-        if message.body.ends_with("boom") {
-            panic!("the backend broke on {}", message.body);
+        if message.body().ends_with("boom") {
+            panic!("the backend broke on {}", message.body());
         }
         Ok(())
     });
@@ -480,7 +480,9 @@ async fn a_panicking_backend_or_callback_fails_one_notification_and_the_lane_goe
         .pacing(Pacing::unlimited())
         .retry(fast_retries())
         .on_failure(move |undelivered| {
-            seen.lock().unwrap().push(undelivered.message.body.clone());
+            seen.lock()
+                .unwrap()
+                .push(undelivered.notification.body().to_owned());
             panic!("the callback broke too");
         })
         .build()
@@ -494,7 +496,7 @@ async fn a_panicking_backend_or_callback_fails_one_notification_and_the_lane_goe
     let mut failed: Vec<_> = report
         .undelivered
         .iter()
-        .map(|u| u.message.body.as_str())
+        .map(|u| u.notification.body())
         .collect();
     failed.sort_unstable();
     assert_eq!(failed, ["a2 boom", "b1 boom"]);

@@ -4,8 +4,8 @@
 use hipchat_devserver::{DevServer, Kind, RateLimitConfig};
 use hipchat_runtime::backend::HttpBackend;
 use hipchat_runtime::{
-    ApiVersion, BackendKind, Color, Error, Format, LongMessage, Message, Notifier, Settings,
-    ValidationError,
+    ApiVersion, BackendKind, Color, Error, Format, LongMessage, Message, Notifier, Outgoing,
+    Settings, ValidationError,
 };
 
 /// Distinctive, so a leak into an error message cannot be a coincidence.
@@ -347,11 +347,13 @@ async fn memory_backend_keeps_users_and_links() {
         .await
         .unwrap();
     let sent = notifier.outbox().unwrap().messages();
-    assert_eq!(sent[0].user.as_deref(), Some("@bob"));
+    let [Outgoing::User(private), Outgoing::Link(link)] = &sent[..] else {
+        panic!("a private message, then a shared link: {sent:?}")
+    };
     assert_eq!(
-        sent[0].room, None,
+        private.user(),
+        "@bob",
         "the default room is not a user message's"
     );
-    assert_eq!(sent[1].link.as_deref(), Some("https://example.com/"));
-    assert_eq!(sent[1].room.as_deref(), Some("Ops"));
+    assert_eq!((link.room(), link.link()), ("Ops", "https://example.com/"));
 }

@@ -2,7 +2,7 @@ use std::fmt;
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::{Backend, Error, Message, Target};
+use crate::{Backend, Error, Outgoing};
 
 /// Prints a readable block per message instead of sending it: the default in debug builds,
 /// so development shows exactly what would have been sent.
@@ -45,8 +45,8 @@ impl fmt::Debug for ConsoleBackend {
 }
 
 impl Backend for ConsoleBackend {
-    async fn send(&self, message: &Message) -> Result<(), Error> {
-        let block = ConsoleBlock(message).to_string();
+    async fn send(&self, outgoing: &Outgoing) -> Result<(), Error> {
+        let block = ConsoleBlock(outgoing).to_string();
         let mut out = self.out.lock().unwrap_or_else(PoisonError::into_inner);
         // One write per block, so blocks from concurrent sends never interleave.
         out.write_all(block.as_bytes())
@@ -55,50 +55,58 @@ impl Backend for ConsoleBackend {
     }
 }
 
-/// One message as the console backend prints it.
-struct ConsoleBlock<'a>(&'a Message);
+/// One notification as the console backend prints it.
+struct ConsoleBlock<'a>(&'a Outgoing);
 
 impl fmt::Display for ConsoleBlock<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let message = self.0;
-        match message.target() {
-            Target::User(user) => {
-                write!(f, "┌─ hipchat → user {user} (private, {}", message.format)?
+        let mut details = Vec::new();
+        match self.0 {
+            Outgoing::User(m) => {
+                write!(f, "┌─ hipchat → user {} (private, {}", m.user(), m.format())?;
+                if m.notify() {
+                    f.write_str(", notify")?;
+                }
             }
-            Target::ShareLink { room, .. } => write!(f, "┌─ hipchat → {room} (share link")?,
-            Target::Room(room) => write!(
-                f,
-                "┌─ hipchat → {room} ({}, {}",
-                message.color, message.format
-            )?,
-        }
-        if message.notify {
-            f.write_str(", notify")?;
+            Outgoing::Link(l) => {
+                write!(f, "┌─ hipchat → {} (share link", l.room())?;
+                details.push(format!("link: {}", l.link()));
+            }
+            Outgoing::Room(n) => {
+                write!(
+                    f,
+                    "┌─ hipchat → {} ({}, {}",
+                    n.room(),
+                    n.color(),
+                    n.format()
+                )?;
+                if n.notify() {
+                    f.write_str(", notify")?;
+                }
+                if let Some(from) = n.from() {
+                    details.push(format!("from: {from}"));
+                }
+            }
         }
         f.write_str(")\n")?;
-        let mut details = Vec::new();
-        if let Some(link) = &message.link {
-            details.push(format!("link: {link}"));
-        }
-        if let Some(from) = &message.from {
-            details.push(format!("from: {from}"));
-        }
-        if let Some(token) = &message.token {
+        if let Some(token) = self.0.token() {
             details.push(format!("token: {token}"));
         }
-        if let Some(attach_to) = &message.attach_to {
-            details.push(format!("attach to: {attach_to}"));
-        }
-        if let Some(card) = &message.card {
-            details.push(format!(
-                "card: {} {:?} (id {})",
-                card.style, card.title, card.id
-            ));
+        if let Outgoing::Room(n) = self.0 {
+            if let Some(attach_to) = n.attach_to() {
+                details.push(format!("attach to: {attach_to}"));
+            }
+            if let Some(card) = n.card() {
+                details.push(format!(
+                    "card: {} {:?} (id {})",
+                    card.style, card.title, card.id
+                ));
+            }
         }
         if !details.is_empty() {
             writeln!(f, "│ {}", details.join(" · "))?;
         }
-        for line in message.body.lines() {
+        for line in self.0.body().lines() {
             writeln!(f, "│ {line}")?;
         }
         f.write_str("└─\n")
@@ -108,7 +116,12 @@ impl fmt::Display for ConsoleBlock<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Color;
+    use crate::{Color, Message};
+
+    async fn print(backend: &ConsoleBackend, message: Message) {
+        let outgoing = Outgoing::try_from(message).unwrap();
+        backend.send(&outgoing).await.unwrap();
+    }
 
     #[derive(Clone, Default)]
     struct Shared(Arc<Mutex<Vec<u8>>>);
@@ -132,11 +145,8 @@ mod tests {
             .notify(true)
             .from("deploy-bot")
             .token("deploys");
-        backend.send(&message).await.unwrap();
-        backend
-            .send(&Message::new("second").room("42"))
-            .await
-            .unwrap();
+        print(&backend, message).await;
+        print(&backend, Message::new("second").room("42")).await;
         let printed = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
         assert_eq!(
             printed,
@@ -155,18 +165,11 @@ mod tests {
     async fn shows_private_messages_and_share_links() {
         let buffer = Shared::default();
         let backend = ConsoleBackend::to_writer(buffer.clone());
-        backend
-            .send(&Message::new("hi").to_user("@alice").notify(true))
-            .await
-            .unwrap();
-        backend
-            .send(
-                &Message::new("the build")
-                    .room("Ops")
-                    .share_link("https://ci.example.com/1"),
-            )
-            .await
-            .unwrap();
+        print(&backend, Message::new("hi").to_user("@alice").notify(true)).await;
+        let link = Message::new("the build")
+            .room("Ops")
+            .share_link("https://ci.example.com/1");
+        print(&backend, link).await;
         let printed = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
         assert_eq!(
             printed,

@@ -1,4 +1,4 @@
-use crate::{Backend, Error, Message};
+use crate::{Backend, Error, Outgoing};
 
 /// Accepts every message and sends nothing: for environments where notifications are off.
 ///
@@ -8,9 +8,9 @@ use crate::{Backend, Error, Message};
 pub struct DisabledBackend;
 
 impl Backend for DisabledBackend {
-    async fn send(&self, message: &Message) -> Result<(), Error> {
+    async fn send(&self, outgoing: &Outgoing) -> Result<(), Error> {
         tracing::debug!(
-            room = message.room_or_empty(),
+            target = ?outgoing.target(),
             "hipchat disabled; notification dropped"
         );
         Ok(())

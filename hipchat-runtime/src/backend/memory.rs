@@ -1,9 +1,9 @@
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use crate::{Backend, Error, Message};
+use crate::{Backend, Error, Outgoing};
 
-/// Keeps every message in an [`Outbox`], for tests.
+/// Keeps every notification in an [`Outbox`], for tests.
 ///
 /// Each backend has its own outbox; nothing is global, so parallel tests never see each
 /// other's messages.
@@ -16,7 +16,7 @@ use crate::{Backend, Error, Message};
 /// let outbox = backend.outbox();
 /// let notifier = Notifier::with_backend(Settings::new().room("Ops"), backend).unwrap();
 /// notifier.send(Message::new("hello")).await.unwrap();
-/// assert_eq!(outbox.messages()[0].body, "hello");
+/// assert_eq!(outbox.messages()[0].body(), "hello");
 /// # });
 /// # fn tokio_test_block_on<F: std::future::Future>(f: F) -> F::Output {
 /// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
@@ -28,7 +28,7 @@ pub struct MemoryBackend {
     fail: Option<Arc<Decide>>,
 }
 
-type Decide = dyn Fn(&Message) -> Result<(), Error> + Send + Sync;
+type Decide = dyn Fn(&Outgoing) -> Result<(), Error> + Send + Sync;
 
 impl MemoryBackend {
     /// A backend with an empty outbox.
@@ -41,7 +41,7 @@ impl MemoryBackend {
         self.outbox.clone()
     }
 
-    /// Fails the messages `decide` returns an error for (they do not reach the outbox),
+    /// Fails the notifications `decide` returns an error for (they do not reach the outbox),
     /// to test how a caller or a [`QueuedBackend`](super::QueuedBackend) handles failures.
     ///
     /// ```
@@ -49,7 +49,7 @@ impl MemoryBackend {
     /// use hipchat_runtime::backend::MemoryBackend;
     /// use hipchat_runtime::{Error, Message, Notifier, Settings};
     ///
-    /// let backend = MemoryBackend::new().fail_with(|message| match message.body.as_str() {
+    /// let backend = MemoryBackend::new().fail_with(|outgoing| match outgoing.body() {
     ///     "unlucky" => Err(Error::backend("the disk is full")),
     ///     _ => Ok(()),
     /// });
@@ -62,7 +62,7 @@ impl MemoryBackend {
     /// ```
     pub fn fail_with(
         mut self,
-        decide: impl Fn(&Message) -> Result<(), Error> + Send + Sync + 'static,
+        decide: impl Fn(&Outgoing) -> Result<(), Error> + Send + Sync + 'static,
     ) -> Self {
         self.fail = Some(Arc::new(decide));
         self
@@ -79,43 +79,43 @@ impl fmt::Debug for MemoryBackend {
 }
 
 impl Backend for MemoryBackend {
-    async fn send(&self, message: &Message) -> Result<(), Error> {
+    async fn send(&self, outgoing: &Outgoing) -> Result<(), Error> {
         if let Some(decide) = &self.fail {
-            decide(message)?;
+            decide(outgoing)?;
         }
-        self.outbox.lock().push(message.clone());
+        self.outbox.lock().push(outgoing.clone());
         Ok(())
     }
 }
 
-/// The messages a [`MemoryBackend`] received, in order. Clones share one outbox.
+/// The notifications a [`MemoryBackend`] received, in order. Clones share one outbox.
 #[derive(Clone, Debug, Default)]
 pub struct Outbox {
-    messages: Arc<Mutex<Vec<Message>>>,
+    messages: Arc<Mutex<Vec<Outgoing>>>,
 }
 
 impl Outbox {
-    /// A copy of every message so far.
-    pub fn messages(&self) -> Vec<Message> {
+    /// A copy of every notification so far.
+    pub fn messages(&self) -> Vec<Outgoing> {
         self.lock().clone()
     }
 
-    /// Removes and returns every message so far.
-    pub fn take(&self) -> Vec<Message> {
+    /// Removes and returns every notification so far.
+    pub fn take(&self) -> Vec<Outgoing> {
         std::mem::take(&mut *self.lock())
     }
 
-    /// How many messages arrived.
+    /// How many notifications arrived.
     pub fn len(&self) -> usize {
         self.lock().len()
     }
 
-    /// Whether no message arrived.
+    /// Whether no notification arrived.
     pub fn is_empty(&self) -> bool {
         self.lock().is_empty()
     }
 
-    fn lock(&self) -> MutexGuard<'_, Vec<Message>> {
+    fn lock(&self) -> MutexGuard<'_, Vec<Outgoing>> {
         // A panic while holding the lock cannot leave a half-pushed Vec: keep going.
         self.messages.lock().unwrap_or_else(PoisonError::into_inner)
     }

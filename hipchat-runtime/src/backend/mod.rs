@@ -1,13 +1,13 @@
 //! Where messages go: the [`Backend`] trait and the built-in backends.
 //!
-//! A backend receives a [`Message`] whose defaults are filled and whose limits are checked;
-//! it only delivers. The HipChat wire format lives in [`http`] and nowhere else.
+//! A backend receives an [`Outgoing`]: a notification whose defaults are filled and whose
+//! limits are checked, in a shape that admits only what HipChat accepts; it only delivers. The HipChat wire format lives in [`http`] and nowhere else.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use crate::{Error, Message, RateLimit};
+use crate::{Error, Outgoing, RateLimit};
 
 mod console;
 mod disabled;
@@ -21,16 +21,21 @@ pub use http::HttpBackend;
 pub use memory::{MemoryBackend, Outbox};
 pub use queued::{FlushReport, QueueMetrics, QueuedBackend};
 
-/// Delivers validated messages. Implement it with a plain `async fn`:
+/// Delivers checked notifications. Implement it with a plain `async fn`:
 ///
 /// ```
-/// use hipchat_runtime::{Backend, Error, Message};
+/// use hipchat_runtime::{Backend, Error, Outgoing};
 ///
 /// struct Audit;
 ///
 /// impl Backend for Audit {
-///     async fn send(&self, message: &Message) -> Result<(), Error> {
-///         println!("{}: {}", message.room_or_empty(), message.body);
+///     async fn send(&self, outgoing: &Outgoing) -> Result<(), Error> {
+///         match outgoing {
+///             Outgoing::Room(n) => println!("{} ({}): {}", n.room(), n.color(), n.body()),
+///             Outgoing::User(m) => println!("to {}: {}", m.user(), m.body()),
+///             Outgoing::Link(l) => println!("{}: {} {}", l.room(), l.link(), l.comment()),
+///             other => println!("{:?}", other.target()),
+///         }
 ///         Ok(())
 ///     }
 /// }
@@ -41,20 +46,21 @@ pub use queued::{FlushReport, QueueMetrics, QueuedBackend};
 /// `send` is the only method to write. The others have defaults that suit a backend
 /// which delivers as it is called; [`QueuedBackend`] overrides them.
 pub trait Backend: Send + Sync + 'static {
-    /// Delivers one message. Return [`Error::backend`] for failures of your own.
-    fn send(&self, message: &Message) -> impl Future<Output = Result<(), Error>> + Send;
+    /// Delivers one notification. Return [`Error::backend`] for failures of your own.
+    fn send(&self, outgoing: &Outgoing) -> impl Future<Output = Result<(), Error>> + Send;
 
     /// Checks rules of this backend's own, beyond HipChat's limits, before anything is
-    /// sent: the notifier calls it on every message (every part of a split one) after
-    /// [`Message::validate`] and before [`send`](Self::send), so a message that fails is
-    /// never sent, not even queued. The default accepts everything; [`HttpBackend`] speaking
-    /// API v1 checks the sender. A wrapping backend ([`QueuedBackend`]) asks the wrapped one.
-    fn validate(&self, message: &Message) -> Result<(), Error> {
-        let _ = message;
+    /// sent: the notifier calls it on every notification (every part of a split one)
+    /// before the first [`send`](Self::send), so one that fails is never sent, not even
+    /// queued. The default accepts everything; [`HttpBackend`] speaking API v1 refuses
+    /// private messages, shared links and cards and checks the sender. A wrapping backend
+    /// ([`QueuedBackend`]) asks the wrapped one.
+    fn validate(&self, outgoing: &Outgoing) -> Result<(), Error> {
+        let _ = outgoing;
         Ok(())
     }
 
-    /// Delivers one message and reports the rate-limit headers of a successful answer,
+    /// Delivers one notification and reports the rate-limit headers of a successful answer,
     /// so that a [`QueuedBackend`] wrapped around this one can pace itself by them.
     ///
     /// The default calls [`send`](Self::send) and reports no headers
@@ -63,9 +69,9 @@ pub trait Backend: Send + Sync + 'static {
     /// ([`Error::api`]).
     fn send_with_limits(
         &self,
-        message: &Message,
+        outgoing: &Outgoing,
     ) -> impl Future<Output = Result<RateLimit, Error>> + Send {
-        async move { self.send(message).await.map(|()| RateLimit::default()) }
+        async move { self.send(outgoing).await.map(|()| RateLimit::default()) }
     }
 
     /// Waits until every notification accepted so far has been delivered or given up on,
@@ -107,8 +113,8 @@ pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// The dyn-compatible face of [`Backend`], so a notifier can hold any backend.
 pub(crate) trait DynBackend: Send + Sync + 'static {
-    fn send_boxed<'a>(&'a self, message: &'a Message) -> BoxFuture<'a, Result<(), Error>>;
-    fn validate_dyn(&self, message: &Message) -> Result<(), Error>;
+    fn send_boxed<'a>(&'a self, outgoing: &'a Outgoing) -> BoxFuture<'a, Result<(), Error>>;
+    fn validate_dyn(&self, outgoing: &Outgoing) -> Result<(), Error>;
     fn flush_boxed(&self) -> BoxFuture<'_, FlushReport>;
     fn shutdown_boxed(&self, deadline: Duration) -> BoxFuture<'_, FlushReport>;
     fn metrics_dyn(&self) -> Option<QueueMetrics>;
@@ -119,12 +125,12 @@ pub(crate) trait DynBackend: Send + Sync + 'static {
 }
 
 impl<B: Backend> DynBackend for B {
-    fn send_boxed<'a>(&'a self, message: &'a Message) -> BoxFuture<'a, Result<(), Error>> {
-        Box::pin(self.send(message))
+    fn send_boxed<'a>(&'a self, outgoing: &'a Outgoing) -> BoxFuture<'a, Result<(), Error>> {
+        Box::pin(self.send(outgoing))
     }
 
-    fn validate_dyn(&self, message: &Message) -> Result<(), Error> {
-        self.validate(message)
+    fn validate_dyn(&self, outgoing: &Outgoing) -> Result<(), Error> {
+        self.validate(outgoing)
     }
 
     fn flush_boxed(&self) -> BoxFuture<'_, FlushReport> {

@@ -51,7 +51,7 @@ pub fn assert_accounted<'a>(
 pub fn undelivered<'a>(reported: impl IntoIterator<Item = &'a Undelivered>) -> HashSet<String> {
     reported
         .into_iter()
-        .map(|u| u.message.body.clone())
+        .map(|u| u.notification.body().to_owned())
         .collect()
 }
 

@@ -13,7 +13,7 @@ use url::Url;
 
 use crate::error::ConfigError;
 use crate::settings::{ApiVersion, Settings, token_env_var};
-use crate::{Backend, Error, Message, RateLimit, Target};
+use crate::{Backend, Error, Outgoing, RateLimit, Target};
 
 mod response;
 mod wire;
@@ -27,8 +27,8 @@ pub use wire::encode_room;
 /// **v2** requests carry `Authorization: Bearer <token>` (never the `auth_token` query
 /// parameter, which ends up in server logs) and a JSON body with `message`,
 /// `message_format`, `color`, `notify` (a JSON boolean) and, when set, `from`. A
-/// [`Message::to_user`] goes to `POST /v2/user/{user}/message` (`message`,
-/// `message_format`, `notify`); a [`Message::share_link`] to
+/// private message ([`Message::to_user`](crate::Message::to_user)) goes to `POST /v2/user/{user}/message` (`message`,
+/// `message_format`, `notify`); a shared link ([`Message::share_link`](crate::Message::share_link)) to
 /// `POST /v2/room/{room}/share/link` (`message`, `link`).
 ///
 /// **v1** (deprecated, for old self-hosted servers) posts a form to
@@ -85,15 +85,15 @@ impl Tokens {
         }
     }
 
-    /// The token `message` names, or the default one.
-    fn for_message(&self, message: &Message) -> Result<&SecretString, ConfigError> {
-        match &message.token {
+    /// The token `outgoing` names, or the default one.
+    fn for_outgoing(&self, outgoing: &Outgoing) -> Result<&SecretString, ConfigError> {
+        match outgoing.token() {
             None => self.default.as_ref().ok_or(ConfigError::MissingToken),
             Some(name) => self
                 .named
                 .get(name)
                 .ok_or_else(|| ConfigError::UnknownToken {
-                    name: name.clone(),
+                    name: name.to_owned(),
                     env_var: token_env_var(name),
                 }),
         }
@@ -157,33 +157,33 @@ impl HttpBackend {
 }
 
 impl Backend for HttpBackend {
-    async fn send(&self, message: &Message) -> Result<(), Error> {
-        self.send_with_limits(message).await.map(drop)
+    async fn send(&self, outgoing: &Outgoing) -> Result<(), Error> {
+        self.send_with_limits(outgoing).await.map(drop)
     }
 
     /// The API version's own rules (v1: a room notification with a valid sender).
-    fn validate(&self, message: &Message) -> Result<(), Error> {
-        wire::check(self.api_version, message).map_err(Error::from)
+    fn validate(&self, outgoing: &Outgoing) -> Result<(), Error> {
+        wire::check(self.api_version, outgoing).map_err(Error::from)
     }
 
     /// Sends, and reports the `X-Ratelimit-*` / `X-FloodControl-*` headers of the
     /// success answer (a [`QueuedBackend`](crate::backend::QueuedBackend) paces by them).
-    async fn send_with_limits(&self, message: &Message) -> Result<RateLimit, Error> {
-        let token = self.tokens.for_message(message)?;
+    async fn send_with_limits(&self, outgoing: &Outgoing) -> Result<RateLimit, Error> {
+        let token = self.tokens.for_outgoing(outgoing)?;
         let request = wire::request(
             self.api_version,
             &self.client,
             &self.api_root,
-            message,
+            outgoing,
             token,
         )?;
         let response = request
             .send()
             .await
             .map_err(|source| self.transport_error(source))?;
-        finish(response, message.target(), self.api_version)
+        finish(response, outgoing.target(), self.api_version)
             .await
-            .map_err(|error| wire::scrub(self.api_version, error, token))
+            .map_err(|error| wire::redact(error, token))
     }
 }
 
@@ -224,6 +224,11 @@ mod tests {
     use secrecy::ExposeSecret;
 
     use super::*;
+    use crate::Message;
+
+    fn checked(message: Message) -> Outgoing {
+        Outgoing::try_from(message).unwrap()
+    }
 
     #[test]
     fn debug_lists_token_names_not_tokens() {
@@ -247,7 +252,7 @@ mod tests {
         let settings = Settings::new().auth_token("t").api_version(ApiVersion::V1);
         let backend = HttpBackend::from_settings(&settings).unwrap();
         assert_eq!(backend.api_version, ApiVersion::V1);
-        let message = Message::new("x").room("Ops");
+        let message = checked(Message::new("x").room("Ops"));
         assert!(matches!(
             backend.validate(&message),
             Err(Error::Validation(crate::ValidationError::MissingFrom))
@@ -262,13 +267,13 @@ mod tests {
         let backend = HttpBackend::from_settings(&settings).unwrap();
         let error = backend
             .tokens
-            .for_message(&Message::new("x"))
+            .for_outgoing(&checked(Message::new("x").room("Ops")))
             .err()
             .unwrap();
         assert!(matches!(error, ConfigError::MissingToken));
         let error = backend
             .tokens
-            .for_message(&Message::new("x").token("ops"))
+            .for_outgoing(&checked(Message::new("x").room("Ops").token("ops")))
             .err()
             .unwrap();
         assert_eq!(
@@ -277,7 +282,7 @@ mod tests {
         );
         let token = backend
             .tokens
-            .for_message(&Message::new("x").token("deploys"))
+            .for_outgoing(&checked(Message::new("x").room("Ops").token("deploys")))
             .unwrap();
         assert_eq!(token.expose_secret(), "b");
     }

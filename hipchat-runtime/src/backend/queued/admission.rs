@@ -15,11 +15,11 @@ use tokio::sync::TryAcquireError;
 use super::metrics::Counters;
 use super::queue::{Entry, FullPolicy, QueueState};
 use super::{Shared, Undelivered, UndeliveredReason, worker};
-use crate::{Backend, Error, Message};
+use crate::{Backend, Error, Outgoing};
 
 /// A notification on its way in.
 struct Admission {
-    message: Message,
+    outgoing: Outgoing,
     /// Whether it holds a slot; without one (drop-oldest), the oldest gives it its own.
     has_slot: bool,
     /// Where to start its lane's task: the caller's runtime.
@@ -27,13 +27,13 @@ struct Admission {
 }
 
 impl<B: Backend> Shared<B> {
-    pub(super) async fn enqueue(self: &Arc<Self>, message: &Message) -> Result<(), Error> {
+    pub(super) async fn enqueue(self: &Arc<Self>, outgoing: &Outgoing) -> Result<(), Error> {
         self.start_idle_lanes();
         let has_slot = self.take_slot().await?;
         // Refuse early what `admit` would refuse, before writing anything.
         self.check_open(&mut self.lock(), has_slot)?;
         let admission = Admission {
-            message: message.clone(),
+            outgoing: outgoing.clone(),
             has_slot,
             runtime: Handle::try_current().ok(),
         };
@@ -51,7 +51,7 @@ impl<B: Backend> Shared<B> {
                 };
                 let _ = done.send(admitted);
             };
-            if let Err(error) = outbox.insert(message, then) {
+            if let Err(error) = outbox.insert(outgoing, then) {
                 self.give_back_slot(has_slot);
                 return Err(error);
             }
@@ -106,7 +106,7 @@ impl<B: Backend> Shared<B> {
     /// lane, dropping the oldest waiting one if it holds no slot.
     fn admit(self: &Arc<Self>, seq: Option<u64>, admission: Admission) -> Result<(), Error> {
         let Admission {
-            message,
+            outgoing,
             has_slot,
             runtime,
         } = admission;
@@ -129,14 +129,14 @@ impl<B: Backend> Shared<B> {
                 }
                 oldest
             };
-            let room = message.room_or_empty().to_owned();
+            let room = outgoing.lane().to_owned();
             Counters::add(&self.counters.accepted, 1);
-            if state.push(Arc::new(Entry { seq, message })) {
+            if state.push(Arc::new(Entry { seq, outgoing })) {
                 self.spawn_lane(&mut state, room, runtime.as_ref());
             }
             dropped.map(|entry| {
                 let undelivered = Undelivered {
-                    message: entry.message.clone(),
+                    notification: entry.outgoing.clone(),
                     reason: UndeliveredReason::Dropped,
                     attempts: 0,
                 };
@@ -146,7 +146,7 @@ impl<B: Backend> Shared<B> {
         };
         if let Some(undelivered) = dropped {
             tracing::warn!(
-                room = undelivered.message.room_or_empty(),
+                target = ?undelivered.notification.target(),
                 "hipchat queue full: dropped the oldest waiting notification"
             );
             self.call_back(&undelivered);

@@ -212,13 +212,13 @@ impl<B: Backend> Shared<B> {
         }
         let n = recovered.rows.len() as u64;
         let mut state = self.lock();
-        for (seq, message) in recovered.rows {
+        for (seq, outgoing) in recovered.rows {
             match self.slots.try_acquire() {
                 Ok(permit) => permit.forget(),
                 Err(_) => state.overdraft += 1,
             }
-            let room = message.room_or_empty().to_owned();
-            if state.push(Arc::new(Entry { seq, message })) {
+            let room = outgoing.lane().to_owned();
+            if state.push(Arc::new(Entry { seq, outgoing })) {
                 state.unset_running(&room);
             }
         }

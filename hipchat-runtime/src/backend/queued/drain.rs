@@ -42,6 +42,7 @@ impl<B: Backend> Shared<B> {
         };
         self.wait_until(|state| state.oldest_pending().is_none_or(|seq| seq >= below))
             .await;
+        self.outbox_sync().await;
         let report = self.unregister(&collector);
         log_report(&report, "flush");
         report
@@ -52,12 +53,13 @@ impl<B: Backend> Shared<B> {
         self.lock().closed = true;
         self.slots.close();
         let collector = self.register(u64::MAX);
-        let drained = tokio::time::timeout(
-            deadline,
-            self.wait_until(|state| state.oldest_pending().is_none()),
-        )
-        .await
-        .is_ok();
+        // Drained means delivered and, with an outbox, its rows deleted on disk too.
+        let drain = async {
+            self.wait_until(|state| state.oldest_pending().is_none())
+                .await;
+            self.outbox_sync().await;
+        };
+        let drained = tokio::time::timeout(deadline, drain).await.is_ok();
         if !drained {
             let kept = self.has_outbox();
             let abandoned = {
@@ -67,7 +69,7 @@ impl<B: Backend> Shared<B> {
                 let abandoned: Vec<_> = entries
                     .iter()
                     .map(|entry| Undelivered {
-                        message: entry.message.clone(),
+                        notification: entry.outgoing.clone(),
                         reason: UndeliveredReason::Abandoned {
                             kept_in_outbox: kept,
                         },

@@ -30,7 +30,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, Semaphore};
 
 use crate::backend::MetricsCondition;
-use crate::{Backend, Error, Message, RateLimit};
+use crate::{Backend, Error, Outgoing, RateLimit};
 
 mod admission;
 mod builder;
@@ -80,7 +80,7 @@ pub type FailureCallback = Arc<dyn Fn(&Undelivered) + Send + Sync>;
 /// notifier.send(Message::new("queued")).await?; // returns once queued
 /// let report = notifier.shutdown(Duration::from_secs(5)).await;
 /// assert!(report.is_complete());
-/// assert_eq!(outbox.messages()[0].body, "queued");
+/// assert_eq!(outbox.messages()[0].body(), "queued");
 /// assert_eq!(notifier.metrics().unwrap().delivered, 1);
 /// # Ok::<(), hipchat_runtime::Error>(())
 /// # }).unwrap();
@@ -135,18 +135,18 @@ impl<B: Backend> Backend for QueuedBackend<B> {
     /// Queues a copy of `message`; returns once it is queued (and, with an outbox,
     /// written to it). Fails with [`Error::QueueFull`] (policy `Error`),
     /// [`Error::QueueClosed`] after a shutdown, or [`Error::Outbox`].
-    async fn send(&self, message: &Message) -> Result<(), Error> {
-        self.shared.enqueue(message).await
+    async fn send(&self, outgoing: &Outgoing) -> Result<(), Error> {
+        self.shared.enqueue(outgoing).await
     }
 
     /// The wrapped backend's rules, checked before the message is accepted.
-    fn validate(&self, message: &Message) -> Result<(), Error> {
-        self.shared.backend.validate(message)
+    fn validate(&self, outgoing: &Outgoing) -> Result<(), Error> {
+        self.shared.backend.validate(outgoing)
     }
 
     /// A queued backend delivers later: nothing to report at acceptance.
-    async fn send_with_limits(&self, message: &Message) -> Result<RateLimit, Error> {
-        self.send(message).await.map(|()| RateLimit::default())
+    async fn send_with_limits(&self, outgoing: &Outgoing) -> Result<RateLimit, Error> {
+        self.send(outgoing).await.map(|()| RateLimit::default())
     }
 
     async fn flush(&self) -> FlushReport {
@@ -212,6 +212,14 @@ impl<B> Shared<B> {
         }
         #[cfg(not(feature = "durable"))]
         let _ = seq;
+    }
+
+    /// Waits until the outbox holds what the queue does (see `Outbox::sync`).
+    async fn outbox_sync(&self) {
+        #[cfg(feature = "durable")]
+        if let Some(outbox) = &self.outbox {
+            outbox.sync().await;
+        }
     }
 
     fn metrics(&self) -> QueueMetrics {

@@ -24,9 +24,10 @@ use std::str::FromStr;
 use std::sync::mpsc;
 
 use rusqlite::{Connection, Row, params};
+use tokio::sync::oneshot;
 
 use crate::card::Card;
-use crate::{Color, Error, Format, Message};
+use crate::{Color, Error, Format, Message, Outgoing};
 
 /// The format this version writes: 1 = one row per notification, one column per field.
 /// Files from before the format was versioned read 0 and are upgraded.
@@ -38,6 +39,7 @@ const MAX_BATCH: usize = 256;
 pub(crate) struct Outbox {
     path: String,
     writer: mpsc::Sender<Command>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 /// What to do with an insert's outcome (its row id, or why it was not written); runs on
@@ -45,11 +47,17 @@ pub(crate) struct Outbox {
 pub(crate) type Then = Box<dyn FnOnce(Result<u64, Error>) + Send>;
 
 enum Command {
-    Insert { row: Box<Columns>, then: Then },
+    Insert {
+        row: Box<Columns>,
+        then: Then,
+    },
     Remove(u64),
+    /// Answered once everything handed over before it is committed.
+    Sync(oneshot::Sender<()>),
 }
 
-/// One notification as its columns.
+/// One notification as its columns. A private message has room `""` (the column is NOT
+/// NULL); only room notifications fill color, sender, `attach_to` and card.
 struct Columns {
     room: String,
     body: String,
@@ -64,10 +72,45 @@ struct Columns {
     card: Option<String>,
 }
 
+impl Columns {
+    fn of(outgoing: &Outgoing) -> serde_json::Result<Self> {
+        let mut columns = Columns {
+            room: outgoing.lane().to_owned(),
+            body: outgoing.body().to_owned(),
+            color: Color::default().as_str(),
+            format: Format::default().as_str(),
+            notify: false,
+            sender: None,
+            token: outgoing.token().map(str::to_owned),
+            user: None,
+            link: None,
+            attach_to: None,
+            card: None,
+        };
+        match outgoing {
+            Outgoing::Room(n) => {
+                columns.color = n.color().as_str();
+                columns.format = n.format().as_str();
+                columns.notify = n.notify();
+                columns.sender = n.from().map(str::to_owned);
+                columns.attach_to = n.attach_to().map(str::to_owned);
+                columns.card = n.card().map(serde_json::to_string).transpose()?;
+            }
+            Outgoing::User(m) => {
+                columns.format = m.format().as_str();
+                columns.notify = m.notify();
+                columns.user = Some(m.user().to_owned());
+            }
+            Outgoing::Link(l) => columns.link = Some(l.link().to_owned()),
+        }
+        Ok(columns)
+    }
+}
+
 /// What opening an outbox found.
 pub(crate) struct Recovered {
     /// Rows to deliver, oldest first.
-    pub rows: Vec<(u64, Message)>,
+    pub rows: Vec<(u64, Outgoing)>,
     /// Rows that could not be decoded, with the reason; left in the file.
     pub undecodable: Vec<(u64, String)>,
 }
@@ -117,7 +160,7 @@ impl Outbox {
         let recovered = read_rows(&conn).map_err(|e| fail("cannot read", e))?;
         let (writer, commands) = mpsc::channel();
         let thread_path = shown.clone();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("hipchat-outbox".into())
             .spawn(move || write_rows(conn, &commands, thread_path))
             .map_err(|e| Error::Outbox {
@@ -128,6 +171,7 @@ impl Outbox {
             Self {
                 path: shown,
                 writer,
+                thread: Some(thread),
             },
             recovered,
         ))
@@ -138,32 +182,26 @@ impl Outbox {
     /// calling `then`, when the card cannot be encoded or the writer has stopped.
     pub fn insert(
         &self,
-        message: &Message,
+        outgoing: &Outgoing,
         then: impl FnOnce(Result<u64, Error>) + Send + 'static,
     ) -> Result<(), Error> {
-        let card = message
-            .card
-            .as_ref()
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|e| self.error(format!("cannot write the card: {e}")))?;
-        let row = Box::new(Columns {
-            room: message.room_or_empty().to_owned(),
-            body: message.body.clone(),
-            color: message.color.as_str(),
-            format: message.format.as_str(),
-            notify: message.notify,
-            sender: message.from.clone(),
-            token: message.token.clone(),
-            user: message.user.clone(),
-            link: message.link.clone(),
-            attach_to: message.attach_to.clone(),
-            card,
-        });
+        let row = Box::new(
+            Columns::of(outgoing).map_err(|e| self.error(format!("cannot write the card: {e}")))?,
+        );
         let then = Box::new(then);
         self.writer
             .send(Command::Insert { row, then })
             .map_err(|_| self.stopped())
+    }
+
+    /// Waits until every insert and removal handed over so far is committed: a flush or
+    /// a shutdown that returns leaves the file as the queue is.
+    pub async fn sync(&self) {
+        let (done, committed) = oneshot::channel();
+        if self.writer.send(Command::Sync(done)).is_ok() {
+            // An error means the thread has stopped, which the inserts report.
+            let _ = committed.await;
+        }
     }
 
     /// The error of an insert whose writer thread is gone.
@@ -232,8 +270,9 @@ fn read_rows(conn: &Connection) -> rusqlite::Result<Recovered> {
     Ok(recovered)
 }
 
-/// One row as a message; `Err` names the column that does not decode.
-fn decode(row: &Row<'_>) -> rusqlite::Result<Result<Message, String>> {
+/// One row as a notification, checked as when it was accepted; `Err` says what does not
+/// decode.
+fn decode(row: &Row<'_>) -> rusqlite::Result<Result<Outgoing, String>> {
     let text = |i: usize| row.get::<_, String>(i);
     let (color, format) = (text(3)?, text(4)?);
     let Ok(color) = Color::from_str(&color) else {
@@ -263,7 +302,7 @@ fn decode(row: &Row<'_>) -> rusqlite::Result<Result<Message, String>> {
     if message.user.is_none() {
         message.room = Some(text(1)?);
     }
-    Ok(Ok(message))
+    Ok(Outgoing::try_from(message).map_err(|e| format!("not a valid notification: {e}")))
 }
 
 /// The writer thread: takes what is waiting (at most [`MAX_BATCH`]), commits it in one
@@ -273,10 +312,12 @@ fn write_rows(mut conn: Connection, commands: &mpsc::Receiver<Command>, path: St
         let mut batch = vec![first];
         batch.extend(commands.try_iter().take(MAX_BATCH - 1));
         let mut inserted = Vec::new();
+        let mut synced = Vec::new();
         let committed = conn.transaction().and_then(|tx| {
             for command in batch {
                 match command {
                     Command::Insert { row, then } => inserted.push((then, insert_row(&tx, &row))),
+                    Command::Sync(done) => synced.push(done),
                     Command::Remove(seq) => {
                         let deleted = tx
                             .prepare_cached("DELETE FROM hipchat_outbox WHERE seq = ?1")
@@ -302,6 +343,26 @@ fn write_rows(mut conn: Connection, commands: &mpsc::Receiver<Command>, path: St
                 path: path.clone(),
                 reason,
             }));
+        }
+        for done in synced {
+            let _ = done.send(());
+        }
+    }
+}
+
+impl Drop for Outbox {
+    /// Lets the writer thread commit what it was handed, then waits for it, so that the
+    /// file is complete when the queue is gone (a backend built on it next reads it all).
+    fn drop(&mut self) {
+        let (closed, _) = mpsc::channel();
+        drop(std::mem::replace(&mut self.writer, closed));
+        let Some(thread) = self.thread.take() else {
+            return;
+        };
+        // The last reference may go on the writer thread itself (an admission it ran):
+        // it ends by itself once it returns, and cannot wait for itself.
+        if thread.thread().id() != std::thread::current().id() && thread.join().is_err() {
+            tracing::error!(path = %self.path, "hipchat outbox: the writer thread panicked");
         }
     }
 }
@@ -335,16 +396,21 @@ mod tests {
     use crate::Color;
 
     /// Inserts and waits for the commit, as the queue's admission does.
+    /// Checks and inserts, and waits for the commit, as the queue's admission does.
     async fn insert(outbox: &Outbox, message: &Message) -> Result<u64, Error> {
+        let outgoing = Outgoing::try_from(message.clone()).unwrap();
         let (done, written) = tokio::sync::oneshot::channel();
-        outbox.insert(message, move |seq| drop(done.send(seq)))?;
+        outbox.insert(&outgoing, move |seq| drop(done.send(seq)))?;
         written.await.unwrap()
     }
 
     fn rows(path: &Path) -> Vec<(u64, Message)> {
         let (_, recovered) = Outbox::open(path).unwrap();
         assert!(recovered.undecodable.is_empty());
-        recovered.rows
+        let drafts = recovered.rows.into_iter();
+        drafts
+            .map(|(seq, outgoing)| (seq, outgoing.into()))
+            .collect()
     }
 
     #[tokio::test]
@@ -473,7 +539,8 @@ mod tests {
         drop(conn);
         for _ in 0..2 {
             let (_, recovered) = Outbox::open(&path).unwrap();
-            assert_eq!(recovered.rows, vec![(seq_good, good.clone())]);
+            let expected = Outgoing::try_from(good.clone()).unwrap();
+            assert_eq!(recovered.rows, vec![(seq_good, expected)]);
             let reasons: Vec<_> = recovered.undecodable.iter().map(|(seq, _)| *seq).collect();
             assert_eq!(reasons, [seq_color, seq_card], "reported at every start");
             assert!(

@@ -9,7 +9,7 @@ use tokio::task::AbortHandle;
 
 use hipchat_spec::UnknownValue;
 
-use crate::Message;
+use crate::Outgoing;
 
 /// What `.notify().await` does when the queue is full.
 ///
@@ -53,7 +53,7 @@ impl FromStr for FullPolicy {
 #[derive(Debug)]
 pub(crate) struct Entry {
     pub seq: u64,
-    pub message: Message,
+    pub outgoing: Outgoing,
 }
 
 #[derive(Debug, Default)]
@@ -107,7 +107,7 @@ impl QueueState {
 
     /// Appends to the room's lane. True when the lane has no task yet: start one.
     pub fn push(&mut self, entry: Arc<Entry>) -> bool {
-        let room = entry.message.room_or_empty().to_owned();
+        let room = entry.outgoing.lane().to_owned();
         self.observe_seq(entry.seq);
         self.waiting.insert(entry.seq, room.clone());
         let lane = self.lanes.entry(room).or_default();
@@ -224,7 +224,7 @@ mod tests {
     fn entry(state: &mut QueueState, room: &str, body: &str) -> Arc<Entry> {
         Arc::new(Entry {
             seq: state.next_seq(),
-            message: Message::new(body).room(room),
+            outgoing: Outgoing::try_from(crate::Message::new(body).room(room)).unwrap(),
         })
     }
 
@@ -237,11 +237,11 @@ mod tests {
         assert!(state.push(a1));
         assert!(!state.push(a2), "A already has a task");
         assert!(state.push(b1));
-        assert_eq!(state.next_for_lane("A").unwrap().message.body, "a1");
+        assert_eq!(state.next_for_lane("A").unwrap().outgoing.body(), "a1");
         assert_eq!((state.queued(), state.in_flight()), (2, 1));
         assert!(state.finish("A", 1));
         assert!(!state.finish("A", 1), "finished twice");
-        assert_eq!(state.next_for_lane("A").unwrap().message.body, "a2");
+        assert_eq!(state.next_for_lane("A").unwrap().outgoing.body(), "a2");
         assert!(state.finish("A", 2));
         assert!(state.next_for_lane("A").is_none());
         let a3 = entry(&mut state, "A", "a3");
@@ -256,9 +256,9 @@ mod tests {
             state.push(e);
         }
         let first = state.next_for_lane("A").unwrap();
-        assert_eq!(first.message.body, "a1");
-        assert_eq!(state.pop_oldest().unwrap().message.body, "a2");
-        assert_eq!(state.pop_oldest().unwrap().message.body, "b1");
+        assert_eq!(first.outgoing.body(), "a1");
+        assert_eq!(state.pop_oldest().unwrap().outgoing.body(), "a2");
+        assert_eq!(state.pop_oldest().unwrap().outgoing.body(), "b1");
         assert!(state.pop_oldest().is_none());
         assert_eq!(state.oldest_pending(), Some(1));
     }
@@ -274,7 +274,7 @@ mod tests {
         let bodies: Vec<_> = state
             .abandon_all()
             .iter()
-            .map(|e| e.message.body.clone())
+            .map(|e| e.outgoing.body().to_owned())
             .collect();
         assert_eq!(bodies, ["a1", "b1", "a2"]);
         assert_eq!(state.oldest_pending(), None);

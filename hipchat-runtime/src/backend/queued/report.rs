@@ -5,7 +5,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex};
 
 use super::{Shared, lock};
-use crate::{Error, Message};
+use crate::{Error, Outgoing};
 
 /// Why a notification was not delivered.
 #[derive(Clone, Debug)]
@@ -30,7 +30,7 @@ pub enum UndeliveredReason {
 #[non_exhaustive]
 pub struct Undelivered {
     /// The notification.
-    pub message: Message,
+    pub notification: Outgoing,
     /// Why it was not delivered.
     pub reason: UndeliveredReason,
     /// Delivery attempts made.
@@ -126,7 +126,7 @@ pub(super) fn log_report(report: &FlushReport, during: &'static str) {
         };
         tracing::warn!(
             during,
-            room = undelivered.message.room_or_empty(),
+            target = ?undelivered.notification.target(),
             reason,
             "hipchat notification not delivered"
         );

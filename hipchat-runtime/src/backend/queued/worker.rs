@@ -49,7 +49,7 @@ impl<B: Backend> Shared<B> {
     /// counters and its report complete.
     fn finish(&self, room: &str, entry: &Entry, outcome: Outcome) {
         let undelivered = outcome.err().map(|(error, attempts)| Undelivered {
-            message: entry.message.clone(),
+            notification: entry.outgoing.clone(),
             reason: UndeliveredReason::Failed(Arc::new(error)),
             attempts,
         });
@@ -90,9 +90,9 @@ async fn deliver<B: Backend>(
     entry: &Entry,
     retries: &mut Retries<'_>,
 ) -> Outcome {
-    let message = &entry.message;
-    let room = message.room_or_empty();
-    let token = message.token.as_deref().unwrap_or("");
+    let outgoing = &entry.outgoing;
+    let room = outgoing.lane();
+    let token = outgoing.token().unwrap_or("");
     loop {
         let attempt = retries.begin_attempt();
         let reservation = shared.pacer.acquire(token, room).await;
@@ -109,7 +109,7 @@ async fn deliver<B: Backend>(
             let _permit = shared.sends.acquire().await;
             match shared.retry.get_attempt_timeout() {
                 Some(limit) => {
-                    tokio::time::timeout(limit, shared.backend.send_with_limits(message))
+                    tokio::time::timeout(limit, shared.backend.send_with_limits(outgoing))
                         .await
                         .unwrap_or_else(|elapsed| {
                             Err(Error::Transport {
@@ -119,7 +119,7 @@ async fn deliver<B: Backend>(
                             })
                         })
                 }
-                None => shared.backend.send_with_limits(message).await,
+                None => shared.backend.send_with_limits(outgoing).await,
             }
         }
         .instrument(span.clone())

@@ -6,12 +6,12 @@
 use std::fmt::{self, Write as _};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, PercentEncode, utf8_percent_encode};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use crate::error::ValidationError;
 use crate::settings::ApiVersion;
-use crate::{Error, Message};
+use crate::{Error, Outgoing};
 
 mod v1;
 mod v2;
@@ -79,10 +79,10 @@ fn routable(segment: &str) -> Result<&str, ValidationError> {
 }
 
 /// The rules `version` adds to HipChat's limits, checked before anything is sent.
-pub(super) fn check(version: ApiVersion, message: &Message) -> Result<(), ValidationError> {
+pub(super) fn check(version: ApiVersion, outgoing: &Outgoing) -> Result<(), ValidationError> {
     match version {
         ApiVersion::V2 => Ok(()),
-        ApiVersion::V1 => v1::check(message),
+        ApiVersion::V1 => v1::check(outgoing).map(drop),
     }
 }
 
@@ -91,12 +91,12 @@ pub(super) fn request(
     version: ApiVersion,
     client: &reqwest::Client,
     api_root: &Url,
-    message: &Message,
+    outgoing: &Outgoing,
     token: &SecretString,
 ) -> Result<reqwest::RequestBuilder, ValidationError> {
     match version {
-        ApiVersion::V2 => v2::request(client, api_root, message, token),
-        ApiVersion::V1 => v1::request(client, api_root, message, token),
+        ApiVersion::V2 => v2::request(client, api_root, outgoing, token),
+        ApiVersion::V1 => v1::request(client, api_root, outgoing, token),
     }
 }
 
@@ -108,17 +108,61 @@ pub(super) fn shown_endpoint(version: ApiVersion, url: &Url) -> String {
     }
 }
 
-/// `error` without what `version` put where a server can echo it.
-pub(super) fn scrub(version: ApiVersion, error: Error, token: &SecretString) -> Error {
-    match version {
-        ApiVersion::V2 => error,
-        ApiVersion::V1 => v1::redact(error, token),
+/// What replaces the token wherever it would be shown.
+const REDACTED: &str = "<redacted>";
+
+/// Replaces `token` wherever a server's answer echoed it: a proxy's error page quoting a
+/// v1 URL, or a debugging endpoint echoing the request's `Authorization` header. Every
+/// version: what a server sends back is not ours to trust.
+pub(super) fn redact(mut error: Error, token: &SecretString) -> Error {
+    let secret = token.expose_secret();
+    let Some(api) = error.api_mut().filter(|_| !secret.is_empty()) else {
+        return error;
+    };
+    let hide = |text: &mut String| {
+        if text.contains(secret) {
+            *text = text.replace(secret, REDACTED);
+        }
+    };
+    hide(&mut api.body);
+    hide(&mut api.message);
+    for text in [&mut api.kind, &mut api.field, &mut api.validation]
+        .into_iter()
+        .flatten()
+    {
+        hide(text);
     }
+    if let Some(value) = &api.value {
+        let text = value.to_string();
+        if text.contains(secret) {
+            api.value = Some(serde_json::Value::String(text.replace(secret, REDACTED)));
+        }
+    }
+    error
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ApiError;
+
+    #[test]
+    fn redacts_echoed_tokens_from_every_part_of_an_answer() {
+        let token = SecretString::from("s3cr3t");
+        let error = Error::BadRequest(Box::new(ApiError {
+            status: 400,
+            message: "bad request for /v1/rooms/message?auth_token=s3cr3t".into(),
+            field: Some("Authorization: Bearer s3cr3t".into()),
+            value: Some(serde_json::json!({"headers": {"authorization": "Bearer s3cr3t"}})),
+            body: "<p>Authorization: Bearer s3cr3t</p>".into(),
+            ..ApiError::default()
+        }));
+        let error = redact(error, &token);
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        assert!(shown.contains("auth_token=<redacted>"), "{shown}");
+        assert!(shown.contains("Bearer <redacted>"), "{shown}");
+    }
 
     #[test]
     fn encodes_every_reserved_character_in_room_names() {

@@ -15,33 +15,27 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use url::Url;
 
-use super::endpoint;
+use super::{REDACTED, endpoint};
 use crate::error::ValidationError;
-use crate::{Error, Message, Target};
+use crate::{Outgoing, RoomNotification};
 
-/// What replaces the token in every URL shown.
-const REDACTED: &str = "<redacted>";
-
-/// The v1 rules on a message, beyond HipChat's v2 limits: a room notification without a
-/// card or `attach_to`, a sender, and that sender within [`V1_FROM`].
-pub(super) fn check(message: &Message) -> Result<(), ValidationError> {
-    match message.target() {
-        Target::Room(_) => {}
-        Target::User(_) => return Err(unsupported("private messages")),
-        Target::ShareLink { .. } => return Err(unsupported("share links")),
-    }
-    if message.card.is_some() {
+/// The v1 rules, beyond HipChat's v2 limits: a room notification without a card or
+/// `attach_to`, with a sender within [`V1_FROM`]. Returns the notification to send.
+pub(super) fn check(outgoing: &Outgoing) -> Result<&RoomNotification, ValidationError> {
+    let notification = match outgoing {
+        Outgoing::Room(notification) => notification,
+        Outgoing::User(_) => return Err(unsupported("private messages")),
+        Outgoing::Link(_) => return Err(unsupported("share links")),
+    };
+    if notification.card().is_some() {
         return Err(unsupported("cards"));
     }
-    if message.attach_to.is_some() {
+    if notification.attach_to().is_some() {
         return Err(unsupported("attach_to"));
     }
-    let from = message
-        .from
-        .as_deref()
-        .ok_or(ValidationError::MissingFrom)?;
+    let from = notification.from().ok_or(ValidationError::MissingFrom)?;
     V1_FROM.check(from)?;
-    Ok(())
+    Ok(notification)
 }
 
 fn unsupported(what: &'static str) -> ValidationError {
@@ -66,17 +60,17 @@ struct Form<'a> {
 pub(super) fn request(
     client: &reqwest::Client,
     api_root: &Url,
-    message: &Message,
+    outgoing: &Outgoing,
     token: &SecretString,
 ) -> Result<RequestBuilder, ValidationError> {
-    check(message)?;
+    let notification = check(outgoing)?;
     let form = Form {
-        room_id: message.room_or_empty(),
-        from: message.from.as_deref().unwrap_or_default(),
-        message: &message.body,
-        message_format: message.format.as_str(),
-        notify: if message.notify { "1" } else { "0" },
-        color: message.color.as_str(),
+        room_id: notification.room(),
+        from: notification.from().unwrap_or_default(),
+        message: notification.body(),
+        message_format: notification.format().as_str(),
+        notify: if notification.notify() { "1" } else { "0" },
+        color: notification.color().as_str(),
     };
     Ok(client
         .post(endpoint(api_root, format_args!("/v1/rooms/message")))
@@ -91,53 +85,17 @@ pub(super) fn shown_endpoint(url: &Url) -> String {
     format!("{url}?format=json&auth_token={REDACTED}")
 }
 
-/// Replaces the token wherever a server answer echoed it (a proxy's error page quoting
-/// the URL, say).
-pub(super) fn redact(mut error: Error, token: &SecretString) -> Error {
-    let secret = token.expose_secret();
-    if secret.is_empty() {
-        return error;
-    }
-    let Some(api) = error.api_mut() else {
-        return error;
-    };
-    api.body = api.body.replace(secret, REDACTED);
-    api.message = api.message.replace(secret, REDACTED);
-    if let Some(value) = &api.value {
-        let text = value.to_string();
-        if text.contains(secret) {
-            api.value = Some(serde_json::Value::String(text.replace(secret, REDACTED)));
-        }
-    }
-    error
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ApiError;
-
-    #[test]
-    fn redacts_echoed_tokens_from_answers() {
-        let token = SecretString::from("s3cr3t-v1");
-        let error = Error::Server(Box::new(ApiError {
-            status: 502,
-            message: "bad gateway for /v1/rooms/message?auth_token=s3cr3t-v1".into(),
-            body: "<p>/v1/rooms/message?auth_token=s3cr3t-v1</p>".into(),
-            ..ApiError::default()
-        }));
-        let error = redact(error, &token);
-        let shown = format!("{error} {error:?}");
-        assert!(!shown.contains("s3cr3t"), "{shown}");
-        assert!(shown.contains("auth_token=<redacted>"), "{shown}");
-    }
+    use crate::Message;
 
     #[test]
     fn shown_endpoint_never_shows_the_token() {
         let token = SecretString::from("s3cr3t-v1");
         let root = Url::parse("https://api.hipchat.com").unwrap();
-        let message = Message::new("x").room("Ops").from("ci");
-        let request = request(&reqwest::Client::new(), &root, &message, &token)
+        let outgoing = Outgoing::try_from(Message::new("x").room("Ops").from("ci")).unwrap();
+        let request = request(&reqwest::Client::new(), &root, &outgoing, &token)
             .unwrap()
             .build()
             .unwrap();
@@ -150,16 +108,24 @@ mod tests {
 
     #[test]
     fn checks_target_and_sender() {
+        let check = |message: Message| check(&Outgoing::try_from(message).unwrap()).map(drop);
         let room = Message::new("x").room("Ops");
-        assert_eq!(check(&room), Err(ValidationError::MissingFrom));
-        assert_eq!(check(&room.clone().from("deploy bot_1-a")), Ok(()));
+        assert_eq!(check(room.clone()), Err(ValidationError::MissingFrom));
+        assert_eq!(check(room.clone().from("deploy bot_1-a")), Ok(()));
         assert!(matches!(
-            check(&room.clone().from("deploy.bot")),
+            check(room.clone().from("deploy.bot")),
             Err(ValidationError::Charset(_))
         ));
-        assert!(matches!(
-            check(&Message::new("x").to_user("@a").from("ci")),
-            Err(ValidationError::Unsupported { .. })
-        ));
+        for refused in [
+            Message::new("x").to_user("@a"),
+            room.clone().from("ci").share_link("https://e.com/"),
+            room.clone().from("ci").attach_to("m"),
+            room.from("ci").card(crate::Card::link("l", "L")),
+        ] {
+            assert!(matches!(
+                check(refused),
+                Err(ValidationError::Unsupported { .. })
+            ));
+        }
     }
 }

@@ -9,25 +9,25 @@ use url::Url;
 use super::{encoded, endpoint, routable};
 use crate::card::Card;
 use crate::error::ValidationError;
-use crate::{Message, Target};
+use crate::{Outgoing, PrivateMessage, RoomNotification, SharedLink};
 
-/// The request for `message`: its endpoint, its body, the token's header.
+/// The request for `outgoing`: its endpoint, its body, the token's header.
 pub(super) fn request(
     client: &reqwest::Client,
     api_root: &Url,
-    message: &Message,
+    outgoing: &Outgoing,
     token: &SecretString,
 ) -> Result<RequestBuilder, ValidationError> {
-    let request = match message.target() {
-        Target::Room(room) => client
-            .post(notification_url(api_root, room)?)
-            .json(&NotificationBody::new(message)),
-        Target::User(user) => client
-            .post(user_message_url(api_root, user)?)
-            .json(&PrivateMessageBody::new(message)),
-        Target::ShareLink { room, link } => client
-            .post(share_link_url(api_root, room)?)
-            .json(&ShareLinkBody::new(message, link)),
+    let request = match outgoing {
+        Outgoing::Room(n) => client
+            .post(notification_url(api_root, n.room())?)
+            .json(&NotificationBody::new(n)),
+        Outgoing::User(m) => client
+            .post(user_message_url(api_root, m.user())?)
+            .json(&PrivateMessageBody::new(m)),
+        Outgoing::Link(l) => client
+            .post(share_link_url(api_root, l.room())?)
+            .json(&ShareLinkBody::new(l)),
     };
     Ok(request.bearer_auth(token.expose_secret()))
 }
@@ -66,11 +66,11 @@ struct PrivateMessageBody<'a> {
 }
 
 impl<'a> PrivateMessageBody<'a> {
-    fn new(message: &'a Message) -> Self {
+    fn new(message: &'a PrivateMessage) -> Self {
         Self {
-            message: &message.body,
-            message_format: message.format.as_str(),
-            notify: message.notify,
+            message: message.body(),
+            message_format: message.format().as_str(),
+            notify: message.notify(),
         }
     }
 }
@@ -84,10 +84,10 @@ struct ShareLinkBody<'a> {
 }
 
 impl<'a> ShareLinkBody<'a> {
-    fn new(message: &'a Message, link: &'a str) -> Self {
+    fn new(link: &'a SharedLink) -> Self {
         Self {
-            message: &message.body,
-            link,
+            message: link.comment(),
+            link: link.link(),
         }
     }
 }
@@ -109,15 +109,15 @@ struct NotificationBody<'a> {
 }
 
 impl<'a> NotificationBody<'a> {
-    fn new(message: &'a Message) -> Self {
+    fn new(notification: &'a RoomNotification) -> Self {
         Self {
-            message: &message.body,
-            message_format: message.format.as_str(),
-            color: message.color.as_str(),
-            notify: message.notify,
-            from: message.from.as_deref(),
-            attach_to: message.attach_to.as_deref(),
-            card: message.card.as_ref(),
+            message: notification.body(),
+            message_format: notification.format().as_str(),
+            color: notification.color().as_str(),
+            notify: notification.notify(),
+            from: notification.from(),
+            attach_to: notification.attach_to(),
+            card: notification.card(),
         }
     }
 }
@@ -125,7 +125,14 @@ impl<'a> NotificationBody<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Color, Format};
+    use crate::{Color, Format, Message};
+
+    fn room(message: Message) -> RoomNotification {
+        match Outgoing::try_from(message) {
+            Ok(Outgoing::Room(notification)) => notification,
+            other => panic!("not a room notification: {other:?}"),
+        }
+    }
 
     #[test]
     fn endpoints_encode_the_room_or_user_and_refuse_dot_segments() {
@@ -153,21 +160,22 @@ mod tests {
     #[test]
     fn body_has_hipchat_types() {
         let message = Message::new("hi")
+            .room("Ops")
             .color(Color::Green)
             .format(Format::Text)
             .notify(true);
-        let json = serde_json::to_value(NotificationBody::new(&message)).unwrap();
+        let json = serde_json::to_value(NotificationBody::new(&room(message.clone()))).unwrap();
         assert_eq!(
             json,
             serde_json::json!({"message": "hi", "message_format": "text", "color": "green", "notify": true})
         );
         let json =
-            serde_json::to_value(NotificationBody::new(&message.clone().from("ci"))).unwrap();
+            serde_json::to_value(NotificationBody::new(&room(message.clone().from("ci")))).unwrap();
         assert_eq!(json["from"], "ci");
         let card = Card::link("l", "Link");
-        let json = serde_json::to_value(NotificationBody::new(
-            &message.attach_to("m-1").card(card.clone()),
-        ))
+        let json = serde_json::to_value(NotificationBody::new(&room(
+            message.attach_to("m-1").card(card.clone()),
+        )))
         .unwrap();
         assert_eq!(json["attach_to"], "m-1");
         assert_eq!(json["card"], serde_json::to_value(&card).unwrap());
