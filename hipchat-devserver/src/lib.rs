@@ -233,6 +233,26 @@ impl DevServer {
         self.state.store.since(0)
     }
 
+    /// Waits until at least `count` messages are recorded (as [`all_messages`](Self::all_messages)
+    /// counts them): tests wait on deliveries instead of polling. Bound it with a timeout.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// let server = hipchat_devserver::DevServer::start().await?;
+    /// let waiting = tokio::time::timeout(Duration::from_millis(10), server.wait_for_messages(1));
+    /// assert!(waiting.await.is_err(), "nothing was sent");
+    /// server.wait_for_messages(0).await; // already true: returns at once
+    /// # server.stop().await
+    /// # }).unwrap();
+    /// ```
+    pub async fn wait_for_messages(&self, count: usize) {
+        self.state
+            .store
+            .wait_until(|messages| messages.len() >= count)
+            .await;
+    }
+
     /// Forgets every recorded message.
     pub fn clear(&self) {
         self.state.store.clear();

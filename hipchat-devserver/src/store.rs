@@ -29,6 +29,8 @@ struct Inner {
 pub struct Store {
     inner: Mutex<Inner>,
     capacity: usize,
+    /// The sequence number of the latest message: waiters watch it.
+    latest: tokio::sync::watch::Sender<u64>,
 }
 
 impl Default for Store {
@@ -43,6 +45,7 @@ impl Store {
         Self {
             inner: Mutex::default(),
             capacity: capacity.max(1),
+            latest: tokio::sync::watch::Sender::new(0),
         }
     }
 
@@ -70,6 +73,7 @@ impl Store {
                     database: Some(database),
                 }),
                 capacity,
+                latest: tokio::sync::watch::Sender::new(loaded.last_seq),
             })
         }
         #[cfg(not(feature = "sqlite"))]
@@ -127,7 +131,20 @@ impl Store {
         }
         #[cfg(not(feature = "sqlite"))]
         let _ = dropped;
+        drop(inner);
+        self.latest.send_replace(recorded.seq);
         recorded
+    }
+
+    /// Waits until `done` holds for the messages kept; checked at once, then after every
+    /// message recorded.
+    pub async fn wait_until(&self, done: impl Fn(&VecDeque<Recorded>) -> bool) {
+        let mut latest = self.latest.subscribe();
+        while !done(&self.lock().messages) {
+            if latest.changed().await.is_err() {
+                return;
+            }
+        }
     }
 
     /// Every message after sequence number `after` (0 for all), in order.
