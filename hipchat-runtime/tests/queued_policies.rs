@@ -224,6 +224,35 @@ async fn retries_stop_at_max_attempts_and_at_the_deadline() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn limits_of_duration_max_mean_no_limit() {
+    // Fails three times, then delivers: with no deadline and the longest backoff
+    // steps there are, the waits are long but nothing overflows.
+    let backend = Scripted::new(|_, attempt| {
+        if attempt < 4 {
+            Err(server_error())
+        } else {
+            Ok(())
+        }
+    });
+    let queued = QueuedBackend::builder(backend.clone())
+        .pacing(Pacing::unlimited().reset_margin(Duration::MAX))
+        .retry(
+            RetryPolicy::default()
+                .deadline(Duration::MAX)
+                .backoff(Duration::from_secs(1), Duration::MAX)
+                .max_attempts(u32::MAX)
+                .attempt_timeout(Some(Duration::MAX)),
+        )
+        .build()
+        .unwrap();
+    let notifier = over(queued);
+    notifier.send(Message::new("eventually")).await.unwrap();
+    let report = notifier.flush().await;
+    assert!(report.is_complete(), "{report:?}");
+    assert_eq!(backend.attempts("eventually"), 4);
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_429_waits_for_the_announced_reset() {
     // Resets are read against a wall clock that moves with tokio's paused clock, so the
     // reset is exactly 30 s of paused time away; the backend answers 429 until then.
