@@ -45,7 +45,7 @@ impl Settings {
     /// | `HIPCHAT_QUEUE_OUTBOX` | `queued`: SQLite file of the durable outbox (feature `durable`) |
     /// | `HIPCHAT_RATE_LIMIT_TOKEN` | `queued`: requests per token, `100/5m` (default) or `500/5m` |
     /// | `HIPCHAT_RATE_LIMIT_ROOM` | `queued`: notifications per room, `30/1m` (default) |
-    /// | `HIPCHAT_API_VERSION` | `2` (default) or `1`: the API of `http` and `queued` ([`ApiVersion`]) |
+    /// | `HIPCHAT_API_VERSION` | `2` (default) or `1`: the API of `http` and `queued` ([`ApiVersion`](super::ApiVersion)) |
     ///
     /// Empty values count as unset. Unknown `HIPCHAT_*` variables are reported with a
     /// `tracing` warning (a typo should not silently drop a setting).

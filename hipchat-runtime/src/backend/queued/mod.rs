@@ -132,7 +132,7 @@ impl<B: Backend> QueuedBackend<B> {
 }
 
 impl<B: Backend> Backend for QueuedBackend<B> {
-    /// Queues a copy of `message`; returns once it is queued (and, with an outbox,
+    /// Queues a copy of `outgoing`; returns once it is queued (and, with an outbox,
     /// written to it). Fails with [`Error::QueueFull`] (policy `Error`),
     /// [`Error::QueueClosed`] after a shutdown, or [`Error::Outbox`].
     async fn send(&self, outgoing: &Outgoing) -> Result<(), Error> {
