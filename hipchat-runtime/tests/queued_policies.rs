@@ -5,12 +5,12 @@
 mod queued_common;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hipchat_runtime::backend::queued::{
-    FullPolicy, Pacing, RetryPolicy, UndeliveredReason, WallClock,
+    FullPolicy, Pacing, Rate, RetryPolicy, UndeliveredReason, WallClock,
 };
 use hipchat_runtime::backend::{MemoryBackend, QueuedBackend};
 use hipchat_runtime::{ApiError, Backend, Error, Message, Notifier, Outgoing, RateLimit, Settings};
@@ -250,6 +250,51 @@ async fn limits_of_duration_max_mean_no_limit() {
     let report = notifier.flush().await;
     assert!(report.is_complete(), "{report:?}");
     assert_eq!(backend.attempts("eventually"), 4);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_reset_past_any_date_with_periods_of_duration_max_fails_without_overflow() {
+    // Every number at its largest: the server's reset and budget, the room's period, the
+    // deadline. The wait it asks for ends after any deadline: the notification fails as
+    // rate limited, at once, and the room's lane goes on.
+    let backend = Scripted::new(|m, _| {
+        if m.body() != "limited" {
+            return Ok(());
+        }
+        let mut api = api(429);
+        let mut limits = RateLimit::default();
+        limits.remaining = Some(0);
+        limits.reset = Some(u64::MAX);
+        limits.flood_limit = Some(u64::MAX);
+        limits.flood_remaining = Some(u64::MAX);
+        limits.flood_reset = Some(u64::MAX);
+        api.rate_limit = limits;
+        Err(Error::RateLimited {
+            reset: api.rate_limit.reset_time(),
+            api,
+        })
+    });
+    let queued = QueuedBackend::builder(backend.clone())
+        .pacing(Pacing::hipchat().per_room(Rate::new(100, Duration::MAX)))
+        .retry(RetryPolicy::default().deadline(Duration::MAX))
+        .build()
+        .unwrap();
+    let notifier = over(queued);
+    notifier.send(Message::new("limited")).await.unwrap();
+    notifier
+        .send(Message::new("other room").room("Dev"))
+        .await
+        .unwrap();
+    let report = notifier.flush().await;
+    let [undelivered] = &report.undelivered[..] else {
+        panic!("{report:?}")
+    };
+    assert!(
+        matches!(&undelivered.reason, UndeliveredReason::Failed(e) if matches!(**e, Error::RateLimited { .. })),
+        "{report:?}"
+    );
+    assert_eq!(undelivered.attempts, 1);
+    assert_eq!(backend.received("Dev"), ["other room"]);
 }
 
 #[tokio::test(start_paused = true)]
@@ -551,6 +596,57 @@ async fn a_panicking_backend_or_callback_fails_one_notification_and_the_lane_goe
     );
     let report = notifier.shutdown(Duration::from_secs(1)).await;
     assert!(report.is_complete(), "{report:?}");
+}
+
+/// Hangs on its first delivery, delivers every later one.
+#[derive(Clone, Default)]
+struct HangsOnce {
+    hung: Arc<AtomicBool>,
+    delivered: Arc<AtomicUsize>,
+}
+
+impl Backend for HangsOnce {
+    async fn send(&self, _: &Outgoing) -> Result<(), Error> {
+        if !self.hung.swap(true, Ordering::SeqCst) {
+            std::future::pending::<()>().await;
+        }
+        self.delivered.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+#[test]
+fn a_delivery_cut_off_by_its_runtime_is_picked_up_by_the_next_flush() {
+    let runtime = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap()
+    };
+    let backend = HangsOnce::default();
+    let queued = QueuedBackend::builder(backend.clone())
+        .pacing(Pacing::unlimited())
+        .build()
+        .unwrap();
+    let notifier = over(queued);
+    let first = runtime();
+    first.block_on(async {
+        notifier.send(Message::new("cut off")).await.unwrap();
+        let in_flight = notifier.wait_for_metrics(|m| m.in_flight == 1);
+        tokio::time::timeout(Duration::from_secs(5), in_flight)
+            .await
+            .expect("the delivery starts");
+    });
+    drop(first); // the lane's task goes with its runtime, mid-delivery
+    let m = notifier.metrics().unwrap();
+    assert_eq!((m.queued, m.in_flight), (1, 0), "back in the queue: {m:?}");
+    runtime().block_on(async {
+        let flush = tokio::time::timeout(Duration::from_secs(5), notifier.flush());
+        assert!(flush.await.expect("the flush returns").is_complete());
+    });
+    assert_eq!(backend.delivered.load(Ordering::SeqCst), 1);
+    let m = notifier.metrics().unwrap();
+    assert_eq!((m.accepted, m.delivered, m.pending()), (1, 1, 0));
 }
 
 #[test]

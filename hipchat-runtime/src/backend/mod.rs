@@ -94,7 +94,7 @@ pub trait Backend: Send + Sync + 'static {
     }
 
     /// Waits until the delivery counters satisfy `done` (checked at once, then whenever a
-    /// notification is finished or a retry counted) and returns them. The default, for
+    /// notification is accepted, dropped, started, retried or finished) and returns them. The default, for
     /// backends without counters, returns `None` at once.
     fn wait_for_metrics(
         &self,

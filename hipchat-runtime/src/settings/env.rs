@@ -32,7 +32,7 @@ impl Settings {
     ///
     /// | variable | meaning |
     /// |---|---|
-    /// | `HIPCHAT_BACKEND` | `http`, `console`, `disabled` or `memory` |
+    /// | `HIPCHAT_BACKEND` | `http`, `queued`, `console`, `disabled` or `memory` |
     /// | `HIPCHAT_AUTH_TOKEN` | the default token |
     /// | `HIPCHAT_TOKEN_<NAME>` | the token named `<name>` (lowercased), for `#[hipchat(token = "name")]` |
     /// | `HIPCHAT_ROOM` | default room id or name |

@@ -181,17 +181,17 @@ impl Backend for HttpBackend {
             .send()
             .await
             .map_err(|source| self.transport_error(source))?;
-        finish(response, outgoing.target(), self.api_version)
-            .await
-            .map_err(|error| wire::redact(error, token))
+        finish(response, outgoing.target(), self.api_version, token).await
     }
 }
 
-/// Turns an answer into the rate-limit headers of a success or the error it means.
+/// Turns an answer into the rate-limit headers of a success or the error it means, with
+/// `token` redacted wherever the answer echoed it.
 async fn finish(
     response: reqwest::Response,
     target: Target<'_>,
     api: ApiVersion,
+    token: &SecretString,
 ) -> Result<RateLimit, Error> {
     let status = response.status();
     if status.is_success() {
@@ -204,9 +204,14 @@ async fn finish(
     }
     let headers = response.headers().clone();
     let body = response::read_error_body(response).await;
-    Err(response::error_for_status(
-        status, &headers, body, target, api,
-    ))
+    let mut error = wire::redact(
+        response::error_for_status(status, &headers, body, target, api),
+        token,
+    );
+    if let Some(api) = error.api_mut() {
+        response::cap_error_body(&mut api.body);
+    }
+    Err(error)
 }
 
 impl fmt::Debug for HttpBackend {

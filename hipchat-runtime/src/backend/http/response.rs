@@ -50,18 +50,34 @@ pub(crate) fn error_for_status(
 /// HipChat's error bodies are small JSON documents; a proxy's error page can be anything.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
-/// Reads at most [`MAX_ERROR_BODY`] bytes of an error response. A body that cannot be
-/// read still leaves the status to report.
+/// Read beyond [`MAX_ERROR_BODY`], so that a token echoed across the cap is whole when it
+/// is redacted; cut off after ([`cap_error_body`]).
+const READ_PAST_CAP: usize = 4 * 1024;
+
+/// Reads at most [`MAX_ERROR_BODY`] (plus [`READ_PAST_CAP`]) bytes of an error response.
+/// A body that cannot be read still leaves the status to report.
 pub(crate) async fn read_error_body(mut response: reqwest::Response) -> String {
+    let limit = MAX_ERROR_BODY + READ_PAST_CAP;
     let mut body = Vec::new();
     while let Ok(Some(chunk)) = response.chunk().await {
-        let room = MAX_ERROR_BODY - body.len();
+        let room = limit - body.len();
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if body.len() == MAX_ERROR_BODY {
+        if body.len() == limit {
             break;
         }
     }
     String::from_utf8_lossy(&body).into_owned()
+}
+
+/// Cuts a (redacted) error body to [`MAX_ERROR_BODY`] bytes, at a character boundary.
+pub(crate) fn cap_error_body(body: &mut String) {
+    if body.len() > MAX_ERROR_BODY {
+        let end = (0..=MAX_ERROR_BODY)
+            .rev()
+            .find(|&i| body.is_char_boundary(i))
+            .unwrap_or(0);
+        body.truncate(end);
+    }
 }
 
 #[derive(Deserialize)]
@@ -141,6 +157,16 @@ mod tests {
     use reqwest::header::HeaderValue;
 
     use super::*;
+
+    #[test]
+    fn an_error_body_is_cut_at_the_cap_on_a_character_boundary() {
+        let mut body = format!("{}é and more", "x".repeat(MAX_ERROR_BODY - 1));
+        cap_error_body(&mut body);
+        assert_eq!(body.len(), MAX_ERROR_BODY - 1, "é does not fit whole");
+        let mut short = "short".to_owned();
+        cap_error_body(&mut short);
+        assert_eq!(short, "short");
+    }
 
     #[test]
     fn survives_bodies_that_are_not_json() {

@@ -42,22 +42,35 @@ impl<B: Backend> Shared<B> {
             let (done, answer) = tokio::sync::oneshot::channel();
             let shared = self.clone();
             let then = move |written: Result<u64, Error>| {
-                let admitted = match written {
+                let (admitted, retract) = match written {
                     Ok(seq) => shared.admit(Some(seq), admission),
                     Err(error) => {
                         shared.give_back_slot(has_slot);
-                        Err(error)
+                        (Err(error), None)
                     }
                 };
-                let _ = done.send(admitted);
+                // The caller reports a displaced notification on its own task; one that
+                // stopped waiting leaves it to this thread.
+                if let Err(Ok(Some(dropped))) = done.send(admitted) {
+                    shared.report_dropped(&dropped);
+                }
+                retract
             };
             if let Err(error) = outbox.insert(outgoing, then) {
                 self.give_back_slot(has_slot);
                 return Err(error);
             }
-            return answer.await.unwrap_or_else(|_| Err(outbox.stopped()));
+            let dropped = answer.await.unwrap_or_else(|_| Err(outbox.stopped()))?;
+            if let Some(dropped) = dropped {
+                self.report_dropped(&dropped);
+            }
+            return Ok(());
         }
-        self.admit(None, admission)
+        let (admitted, _) = self.admit(None, admission);
+        if let Some(dropped) = admitted? {
+            self.report_dropped(&dropped);
+        }
+        Ok(())
     }
 
     /// A slot by the full-queue policy: `Ok(false)` when the policy is drop-oldest and
@@ -103,55 +116,63 @@ impl<B: Backend> Shared<B> {
     }
 
     /// Puts the notification (numbered `seq` by the outbox, else here) at the end of its
-    /// lane, dropping the oldest waiting one if it holds no slot.
-    fn admit(self: &Arc<Self>, seq: Option<u64>, admission: Admission) -> Result<(), Error> {
+    /// lane, dropping the oldest waiting one if it holds no slot. Returns the notification
+    /// dropped, if any, and the outbox row to delete now: its own when refused after all,
+    /// or the dropped one's.
+    fn admit(
+        self: &Arc<Self>,
+        seq: Option<u64>,
+        admission: Admission,
+    ) -> (Result<Option<Undelivered>, Error>, Option<u64>) {
         let Admission {
             outgoing,
             has_slot,
             runtime,
         } = admission;
-        let dropped = {
-            let mut state = self.lock();
-            if let Err(error) = self.check_open(&mut state, has_slot) {
-                if let Some(seq) = seq {
-                    self.outbox_remove(seq);
-                }
-                return Err(error);
-            }
-            let seq = seq.unwrap_or_else(|| state.next_seq());
-            let dropped = if has_slot {
-                None
-            } else {
-                let oldest = state.pop_oldest();
-                if let Some(oldest) = &oldest {
-                    self.outbox_remove(oldest.seq);
-                    Counters::add(&self.counters.dropped, 1);
-                }
-                oldest
-            };
-            let room = outgoing.lane().to_owned();
-            Counters::add(&self.counters.accepted, 1);
-            if state.push(Arc::new(Entry { seq, outgoing })) {
-                self.spawn_lane(&mut state, room, runtime.as_ref());
-            }
-            dropped.map(|entry| {
-                let undelivered = Undelivered {
-                    notification: entry.outgoing.clone(),
-                    reason: UndeliveredReason::Dropped,
-                    attempts: 0,
-                };
-                self.collect(&undelivered, entry.seq);
-                undelivered
-            })
-        };
-        if let Some(undelivered) = dropped {
-            tracing::warn!(
-                target = ?undelivered.notification.target(),
-                "hipchat queue full: dropped the oldest waiting notification"
-            );
-            self.call_back(&undelivered);
+        let mut state = self.lock();
+        if let Err(error) = self.check_open(&mut state, has_slot) {
+            return (Err(error), seq);
         }
-        Ok(())
+        let seq = seq.unwrap_or_else(|| state.next_seq());
+        let dropped = if has_slot {
+            None
+        } else {
+            let oldest = state.pop_oldest();
+            if oldest.is_some() {
+                Counters::add(&self.counters.dropped, 1);
+            }
+            oldest
+        };
+        let room = outgoing.lane().to_owned();
+        Counters::add(&self.counters.accepted, 1);
+        if state.push(Arc::new(Entry { seq, outgoing })) {
+            self.spawn_lane(&mut state, room, runtime.as_ref());
+        }
+        let dropped = dropped.map(|entry| {
+            let undelivered = Undelivered {
+                notification: entry.outgoing.clone(),
+                reason: UndeliveredReason::Dropped,
+                attempts: 0,
+            };
+            self.collect(&undelivered, entry.seq);
+            (entry.seq, undelivered)
+        });
+        drop(state);
+        self.progress.notify_waiters();
+        let retract = dropped
+            .as_ref()
+            .map(|(seq, _)| *seq)
+            .filter(|_| self.has_outbox());
+        (Ok(dropped.map(|(_, undelivered)| undelivered)), retract)
+    }
+
+    /// Logs a notification dropped to make room, and passes it to the failure callback.
+    fn report_dropped(&self, dropped: &Undelivered) {
+        tracing::warn!(
+            target = ?dropped.notification.target(),
+            "hipchat queue full: dropped the oldest waiting notification"
+        );
+        self.call_back(dropped);
     }
 
     #[cfg(feature = "durable")]

@@ -43,16 +43,20 @@ impl<B: Backend> Shared<B> {
         self.wait_until(|state| state.oldest_pending().is_none_or(|seq| seq >= below))
             .await;
         self.outbox_sync().await;
-        let report = self.unregister(&collector);
+        let report = collector.report();
         log_report(&report, "flush");
         report
     }
 
     pub(super) async fn shutdown(self: &Arc<Self>, deadline: Duration) -> FlushReport {
         self.start_idle_lanes();
-        self.lock().closed = true;
+        let collector = {
+            // Under the lock that closes the queue: nothing finishes unreported between.
+            let mut state = self.lock();
+            state.closed = true;
+            self.register(u64::MAX)
+        };
         self.slots.close();
-        let collector = self.register(u64::MAX);
         // Drained means delivered and, with an outbox, its rows deleted on disk too.
         let drain = async {
             self.wait_until(|state| state.oldest_pending().is_none())
@@ -88,7 +92,7 @@ impl<B: Backend> Shared<B> {
                 }
             }
         }
-        let report = self.unregister(&collector);
+        let report = collector.report();
         log_report(&report, "shutdown");
         report
     }

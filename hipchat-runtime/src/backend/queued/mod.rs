@@ -61,9 +61,9 @@ use queue::QueueState;
 use report::Collector;
 
 /// Called for every notification given up on (failed, dropped, or abandoned at shutdown
-/// without a durable outbox to keep it). Runs on a delivery task, or on the durable
-/// outbox's thread for a notification dropped to make room: keep it short. A panic in it
-/// is caught and logged.
+/// without a durable outbox to keep it). Runs where that happened: on a delivery task
+/// (failed), on the sending task (dropped to make room for its notification), or on the
+/// task calling `shutdown` (abandoned); keep it short. A panic in it is caught and logged.
 pub type FailureCallback = Arc<dyn Fn(&Undelivered) + Send + Sync>;
 
 /// Wraps any [`Backend`] in a bounded queue with pacing, retries and per-room order.
@@ -175,7 +175,8 @@ pub(crate) struct Shared<B> {
     full: FullPolicy,
     /// One permit per request in flight.
     sends: Semaphore,
-    /// Signalled whenever a notification is finished or a retry is counted.
+    /// Signalled whenever the counters or gauges change: a notification accepted,
+    /// dropped, started, retried or finished.
     progress: Notify,
     pacer: pacing::Pacer,
     retry: RetryPolicy,

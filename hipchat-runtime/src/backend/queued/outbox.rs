@@ -43,8 +43,9 @@ pub(crate) struct Outbox {
 }
 
 /// What to do with an insert's outcome (its row id, or why it was not written); runs on
-/// the writer thread.
-pub(crate) type Then = Box<dyn FnOnce(Result<u64, Error>) + Send>;
+/// the writer thread, and returns a row to delete at once (its own, refused after all, or
+/// one it displaced), which is deleted before any later `sync` is answered.
+pub(crate) type Then = Box<dyn FnOnce(Result<u64, Error>) -> Option<u64> + Send>;
 
 enum Command {
     Insert {
@@ -111,8 +112,9 @@ impl Columns {
 pub(crate) struct Recovered {
     /// Rows to deliver, oldest first.
     pub rows: Vec<(u64, Outgoing)>,
-    /// Rows that could not be decoded, with the reason; left in the file.
-    pub undecodable: Vec<(u64, String)>,
+    /// Rows that could not be decoded (their `seq` as stored), with the reason; left in
+    /// the file.
+    pub undecodable: Vec<(i64, String)>,
 }
 
 const SCHEMA: &str = "
@@ -142,7 +144,7 @@ impl Outbox {
             path: shown.clone(),
             reason: format!("{what}: {e}"),
         };
-        let conn = Connection::open(path).map_err(|e| fail("cannot open", e))?;
+        let mut conn = Connection::open(path).map_err(|e| fail("cannot open", e))?;
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |row| row.get(0))
             .map_err(|e| fail("not a hipchat outbox", e))?;
@@ -156,7 +158,7 @@ impl Outbox {
         }
         conn.execute_batch(SCHEMA)
             .map_err(|e| fail("not a hipchat outbox, or cannot be written", e))?;
-        upgrade(&conn).map_err(|e| fail("cannot upgrade", e))?;
+        upgrade(&mut conn).map_err(|e| fail("cannot upgrade", e))?;
         let recovered = read_rows(&conn).map_err(|e| fail("cannot read", e))?;
         let (writer, commands) = mpsc::channel();
         let thread_path = shown.clone();
@@ -183,7 +185,7 @@ impl Outbox {
     pub fn insert(
         &self,
         outgoing: &Outgoing,
-        then: impl FnOnce(Result<u64, Error>) + Send + 'static,
+        then: impl FnOnce(Result<u64, Error>) -> Option<u64> + Send + 'static,
     ) -> Result<(), Error> {
         let row = Box::new(
             Columns::of(outgoing).map_err(|e| self.error(format!("cannot write the card: {e}")))?,
@@ -225,27 +227,29 @@ impl Outbox {
     }
 }
 
-/// Brings a file of an older format to [`FORMAT`].
-fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
+/// Brings a file of an older format to [`FORMAT`], all or nothing.
+fn upgrade(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
     let has = |columns: &str| {
-        conn.prepare(&format!("SELECT {columns} FROM hipchat_outbox LIMIT 0"))
+        tx.prepare(&format!("SELECT {columns} FROM hipchat_outbox LIMIT 0"))
             .is_ok()
     };
     // Format 0 files written before private messages and share links, or before
     // attach_to and cards, lack their columns.
     if !has("recipient_user, link") {
-        conn.execute_batch(
+        tx.execute_batch(
             "ALTER TABLE hipchat_outbox ADD COLUMN recipient_user TEXT;
              ALTER TABLE hipchat_outbox ADD COLUMN link TEXT;",
         )?;
     }
     if !has("attach_to, card") {
-        conn.execute_batch(
+        tx.execute_batch(
             "ALTER TABLE hipchat_outbox ADD COLUMN attach_to TEXT;
              ALTER TABLE hipchat_outbox ADD COLUMN card TEXT;",
         )?;
     }
-    conn.pragma_update(None, "user_version", FORMAT)
+    tx.pragma_update(None, "user_version", FORMAT)?;
+    tx.commit()
 }
 
 /// Every row, oldest first: decoded, or set aside with the reason it could not be.
@@ -261,9 +265,12 @@ fn read_rows(conn: &Connection) -> rusqlite::Result<Recovered> {
     };
     let mut rows = query.query([])?;
     while let Some(row) = rows.next()? {
-        let seq = row.get::<_, i64>(0)? as u64;
-        match decode(row)? {
-            Ok(message) => recovered.rows.push((seq, message)),
+        let seq: i64 = row.get(0)?;
+        let decoded = u64::try_from(seq)
+            .map_err(|_| "its seq is negative".to_owned())
+            .and_then(|seq| Ok((seq, decode(row)?)));
+        match decoded {
+            Ok(row) => recovered.rows.push(row),
             Err(reason) => recovered.undecodable.push((seq, reason)),
         }
     }
@@ -271,98 +278,127 @@ fn read_rows(conn: &Connection) -> rusqlite::Result<Recovered> {
 }
 
 /// One row as a notification, checked as when it was accepted; `Err` says what does not
-/// decode.
-fn decode(row: &Row<'_>) -> rusqlite::Result<Result<Outgoing, String>> {
-    let text = |i: usize| row.get::<_, String>(i);
-    let (color, format) = (text(3)?, text(4)?);
-    let Ok(color) = Color::from_str(&color) else {
-        return Ok(Err(format!("color {color:?} is not a HipChat color")));
-    };
-    let Ok(format) = Format::from_str(&format) else {
-        return Ok(Err(format!("format {format:?} is not a HipChat format")));
-    };
-    let card = match row.get::<_, Option<String>>(11)? {
+/// decode (a column of the wrong type, a color, a format, a card, a limit).
+fn decode(row: &Row<'_>) -> Result<Outgoing, String> {
+    fn column<T: rusqlite::types::FromSql>(
+        row: &Row<'_>,
+        name: &str,
+        i: usize,
+    ) -> Result<T, String> {
+        row.get(i).map_err(|e| format!("column {name}: {e}"))
+    }
+    let color: String = column(row, "color", 3)?;
+    let color =
+        Color::from_str(&color).map_err(|_| format!("color {color:?} is not a HipChat color"))?;
+    let format: String = column(row, "format", 4)?;
+    let format = Format::from_str(&format)
+        .map_err(|_| format!("format {format:?} is not a HipChat format"))?;
+    let card = match column::<Option<String>>(row, "card", 11)? {
         None => None,
-        Some(json) => match serde_json::from_str::<Card>(&json) {
-            Ok(card) => Some(card),
-            Err(e) => return Ok(Err(format!("card does not decode: {e}"))),
-        },
+        Some(json) => Some(
+            serde_json::from_str::<Card>(&json)
+                .map_err(|e| format!("card does not decode: {e}"))?,
+        ),
     };
-    let mut message = Message::new(text(2)?)
+    let mut message = Message::new(column::<String>(row, "body", 2)?)
         .color(color)
         .format(format)
-        .notify(row.get::<_, bool>(5)?);
-    message.from = row.get(6)?;
-    message.token = row.get(7)?;
-    message.user = row.get(8)?;
-    message.link = row.get(9)?;
-    message.attach_to = row.get(10)?;
+        .notify(column(row, "notify", 5)?);
+    message.from = column(row, "sender", 6)?;
+    message.token = column(row, "token", 7)?;
+    message.user = column(row, "recipient_user", 8)?;
+    message.link = column(row, "link", 9)?;
+    message.attach_to = column(row, "attach_to", 10)?;
     message.card = card;
     // A user message is written with room "" (the column is NOT NULL): it has none.
     if message.user.is_none() {
-        message.room = Some(text(1)?);
+        message.room = Some(column(row, "room", 1)?);
     }
-    Ok(Outgoing::try_from(message).map_err(|e| format!("not a valid notification: {e}")))
+    Outgoing::try_from(message).map_err(|e| format!("not a valid notification: {e}"))
 }
 
 /// The writer thread: takes what is waiting (at most [`MAX_BATCH`]), commits it in one
-/// transaction, then runs each insert's `then`. Ends when the outbox is dropped.
+/// transaction, runs each insert's `then`, deletes the rows those give back, and only
+/// then answers the `sync`s. Ends when the outbox is dropped.
 fn write_rows(mut conn: Connection, commands: &mpsc::Receiver<Command>, path: String) {
     while let Ok(first) = commands.recv() {
-        let mut batch = vec![first];
-        batch.extend(commands.try_iter().take(MAX_BATCH - 1));
-        let mut inserted = Vec::new();
-        let mut synced = Vec::new();
-        let committed = conn.transaction().and_then(|tx| {
-            for command in batch {
-                match command {
-                    Command::Insert { row, then } => inserted.push((then, insert_row(&tx, &row))),
-                    Command::Sync(done) => synced.push(done),
-                    Command::Remove(seq) => {
-                        let deleted = tx
-                            .prepare_cached("DELETE FROM hipchat_outbox WHERE seq = ?1")
-                            .and_then(|mut delete| delete.execute([seq as i64]));
-                        if let Err(error) = deleted {
-                            tracing::error!(path, seq, %error, "hipchat outbox: cannot delete a delivered notification");
-                        }
-                    }
-                }
+        let mut inserts = Vec::new();
+        let mut removals = Vec::new();
+        let mut syncs = Vec::new();
+        for command in std::iter::once(first).chain(commands.try_iter().take(MAX_BATCH - 1)) {
+            match command {
+                Command::Insert { row, then } => inserts.push((row, then)),
+                Command::Remove(seq) => removals.push(seq),
+                Command::Sync(done) => syncs.push(done),
             }
-            tx.commit()
-        });
-        if let Err(error) = &committed {
-            tracing::error!(path, %error, "hipchat outbox: cannot commit");
         }
-        for (then, row) in inserted {
-            let outcome = match (&committed, row) {
-                (Ok(()), Ok(seq)) => Ok(seq),
-                (Ok(()), Err(e)) => Err(format!("cannot write: {e}")),
-                (Err(e), _) => Err(format!("cannot commit: {e}")),
-            };
-            then(outcome.map_err(|reason| Error::Outbox {
-                path: path.clone(),
-                reason,
-            }));
+        let (rows, thens): (Vec<_>, Vec<_>) = inserts.into_iter().unzip();
+        let written = write_batch(&mut conn, &rows, &removals, &path);
+        let retracted: Vec<u64> = thens
+            .into_iter()
+            .zip(written)
+            .filter_map(|(then, written)| {
+                then(written.map_err(|reason| Error::Outbox {
+                    path: path.clone(),
+                    reason,
+                }))
+            })
+            .collect();
+        if !retracted.is_empty() {
+            write_batch(&mut conn, &[], &retracted, &path);
         }
-        for done in synced {
+        for done in syncs {
             let _ = done.send(());
         }
     }
 }
 
-impl Drop for Outbox {
-    /// Lets the writer thread commit what it was handed, then waits for it, so that the
-    /// file is complete when the queue is gone (a backend built on it next reads it all).
-    fn drop(&mut self) {
-        let (closed, _) = mpsc::channel();
-        drop(std::mem::replace(&mut self.writer, closed));
-        let Some(thread) = self.thread.take() else {
-            return;
-        };
-        // The last reference may go on the writer thread itself (an admission it ran):
-        // it ends by itself once it returns, and cannot wait for itself.
-        if thread.thread().id() != std::thread::current().id() && thread.join().is_err() {
-            tracing::error!(path = %self.path, "hipchat outbox: the writer thread panicked");
+/// Inserts `rows` and deletes `removals` in one transaction; the outcome of each insert.
+/// A failed deletion is logged (the notification would be sent again after a restart,
+/// which at-least-once allows); if the transaction cannot begin or commit, or SQLite
+/// abandons it (a full disk), every insert of the batch fails.
+fn write_batch(
+    conn: &mut Connection,
+    rows: &[Box<Columns>],
+    removals: &[u64],
+    path: &str,
+) -> Vec<Result<u64, String>> {
+    let fail_all = |reason: String| rows.iter().map(|_| Err(reason.clone())).collect();
+    let tx = match conn.transaction() {
+        Ok(tx) => tx,
+        Err(e) => {
+            tracing::error!(path, error = %e, removals = removals.len(), "hipchat outbox: cannot begin a transaction");
+            return fail_all(format!("cannot begin a transaction: {e}"));
+        }
+    };
+    let mut written = Vec::with_capacity(rows.len());
+    for row in rows {
+        let inserted = insert_row(&tx, row).map_err(|e| format!("cannot write: {e}"));
+        // SQLite rolls a transaction back by itself on some errors (a full disk): what
+        // follows would be written outside it, so the batch ends here.
+        if let Err(reason) = &inserted
+            && tx.is_autocommit()
+        {
+            return fail_all(format!("the transaction was rolled back: {reason}"));
+        }
+        written.push(inserted);
+    }
+    for &seq in removals {
+        let deleted = i64::try_from(seq)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+            .and_then(|seq| {
+                tx.prepare_cached("DELETE FROM hipchat_outbox WHERE seq = ?1")
+                    .and_then(|mut delete| delete.execute([seq]))
+            });
+        if let Err(error) = deleted {
+            tracing::error!(path, seq, %error, "hipchat outbox: cannot delete a finished notification");
+        }
+    }
+    match tx.commit() {
+        Ok(()) => written,
+        Err(e) => {
+            tracing::error!(path, error = %e, "hipchat outbox: cannot commit");
+            fail_all(format!("cannot commit: {e}"))
         }
     }
 }
@@ -387,7 +423,37 @@ fn insert_row(conn: &Connection, row: &Columns) -> rusqlite::Result<u64> {
         row.attach_to,
         row.card,
     ])?;
-    Ok(conn.last_insert_rowid() as u64)
+    let id = conn.last_insert_rowid();
+    u64::try_from(id).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(0, id))
+}
+
+impl Drop for Outbox {
+    /// Lets the writer thread commit what it was handed, and waits for it (outside a
+    /// runtime; inside one, on a blocking task), so that the file is complete when the
+    /// queue is gone.
+    fn drop(&mut self) {
+        let (closed, _) = mpsc::channel();
+        drop(std::mem::replace(&mut self.writer, closed));
+        let Some(thread) = self.thread.take() else {
+            return;
+        };
+        // The last reference may go on the writer thread itself (an admission it ran):
+        // it ends by itself once it returns, and cannot wait for itself.
+        if thread.thread().id() == std::thread::current().id() {
+            return;
+        }
+        let path = self.path.clone();
+        let join = move || {
+            if thread.join().is_err() {
+                tracing::error!(path, "hipchat outbox: the writer thread panicked");
+            }
+        };
+        // Never block an async executor on the disk: there, the wait is a blocking task.
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => drop(runtime.spawn_blocking(join)),
+            Err(_) => join(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -400,7 +466,10 @@ mod tests {
     async fn insert(outbox: &Outbox, message: &Message) -> Result<u64, Error> {
         let outgoing = Outgoing::try_from(message.clone()).unwrap();
         let (done, written) = tokio::sync::oneshot::channel();
-        outbox.insert(&outgoing, move |seq| drop(done.send(seq)))?;
+        outbox.insert(&outgoing, move |seq| {
+            let _ = done.send(seq);
+            None
+        })?;
         written.await.unwrap()
     }
 
@@ -524,6 +593,9 @@ mod tests {
         let seq_card = insert(&outbox, &Message::new("k").room("Ops"))
             .await
             .unwrap();
+        let seq_typed = insert(&outbox, &Message::new("t").room("Ops"))
+            .await
+            .unwrap();
         drop(outbox);
         let conn = Connection::open(&path).unwrap();
         conn.execute(
@@ -536,15 +608,26 @@ mod tests {
             [seq_card as i64],
         )
         .unwrap();
+        conn.execute(
+            "UPDATE hipchat_outbox SET notify = 'maybe' WHERE seq = ?1",
+            [seq_typed as i64],
+        )
+        .unwrap();
         drop(conn);
         for _ in 0..2 {
             let (_, recovered) = Outbox::open(&path).unwrap();
             let expected = Outgoing::try_from(good.clone()).unwrap();
             assert_eq!(recovered.rows, vec![(seq_good, expected)]);
             let reasons: Vec<_> = recovered.undecodable.iter().map(|(seq, _)| *seq).collect();
-            assert_eq!(reasons, [seq_color, seq_card], "reported at every start");
+            let expected = [seq_color, seq_card, seq_typed].map(|seq| i64::try_from(seq).unwrap());
+            assert_eq!(reasons, expected, "reported at every start");
             assert!(
                 recovered.undecodable[0].1.contains("\"grey\""),
+                "{:?}",
+                recovered.undecodable
+            );
+            assert!(
+                recovered.undecodable[2].1.contains("column notify"),
                 "{:?}",
                 recovered.undecodable
             );
@@ -554,5 +637,39 @@ mod tests {
                 recovered.undecodable
             );
         }
+    }
+
+    #[tokio::test]
+    async fn a_row_given_back_by_its_admission_is_deleted_before_the_next_sync() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.db");
+        let (outbox, _) = Outbox::open(&path).unwrap();
+        let outgoing = Outgoing::try_from(Message::new("refused").room("Ops")).unwrap();
+        outbox
+            .insert(&outgoing, |written| Some(written.expect("written")))
+            .unwrap();
+        outbox.sync().await;
+        assert_eq!(rows(&path), vec![]);
+    }
+
+    #[tokio::test]
+    async fn a_write_that_fails_is_answered_with_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.db");
+        let (outbox, _) = Outbox::open(&path).unwrap();
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("DROP TABLE hipchat_outbox")
+            .unwrap();
+        let Err(error) = insert(&outbox, &Message::new("x").room("Ops")).await else {
+            panic!("written to a dropped table")
+        };
+        let shown = error.to_string();
+        assert!(
+            shown.contains("outbox.db") && shown.contains("cannot write"),
+            "{shown}"
+        );
+        // The writer goes on: a later sync is answered.
+        outbox.sync().await;
     }
 }

@@ -119,6 +119,13 @@ impl Pacing {
     }
 }
 
+/// How far ahead an announced reset is believed: one window of `rate`, or HipChat's
+/// longest (5 minutes) without one. A reset further ahead is a server's (or a proxy's)
+/// mistake, and waiting one window then finds out.
+pub(crate) fn reset_cap(rate: Option<Rate>) -> Duration {
+    rate.map_or(Duration::from_secs(300), |rate| rate.per())
+}
+
 /// tokio's clock for governor, so paused time in tests drives the limiters.
 #[derive(Clone, Copy, Debug)]
 struct TokioClock {
@@ -319,7 +326,7 @@ impl Pacer {
                     return;
                 };
                 // A reset absurdly far ahead (skew again) is capped at one window.
-                let cap = self.rate(key).map_or(Duration::from_secs(300), |r| r.per());
+                let cap = reset_cap(self.rate(key));
                 state.window = Some(Window {
                     reset_unix,
                     reset: later(Instant::now(), left.min(cap)),

@@ -141,6 +141,24 @@ impl QueueState {
         }
     }
 
+    /// A lane whose task ended without finishing (its runtime shut down): the
+    /// notification it was delivering goes back to the front, and the lane waits for a
+    /// new task. True when that notification was put back (it needs a slot again).
+    pub fn requeue_current(&mut self, room: &str) -> bool {
+        let Some(lane) = self.lanes.get_mut(room) else {
+            return false;
+        };
+        lane.running = false;
+        lane.task = None;
+        let Some(entry) = lane.current.take() else {
+            return false;
+        };
+        self.in_flight.remove(&entry.seq);
+        self.waiting.insert(entry.seq, room.to_owned());
+        lane.waiting.push_front(entry);
+        true
+    }
+
     /// Removes the oldest waiting notification (never one being delivered).
     pub fn pop_oldest(&mut self) -> Option<Arc<Entry>> {
         let (seq, room) = self.waiting.pop_first()?;
@@ -279,6 +297,21 @@ mod tests {
         assert_eq!(bodies, ["a1", "b1", "a2"]);
         assert_eq!(state.oldest_pending(), None);
         assert!(!state.finish("B", 2));
+    }
+
+    #[test]
+    fn a_lane_whose_task_ended_gets_its_notification_back_in_front() {
+        let mut state = QueueState::new();
+        for body in ["a1", "a2"] {
+            let e = entry(&mut state, "A", body);
+            state.push(e);
+        }
+        assert_eq!(state.next_for_lane("A").unwrap().outgoing.body(), "a1");
+        assert!(state.requeue_current("A"));
+        assert_eq!((state.queued(), state.in_flight()), (2, 0));
+        assert_eq!(state.idle_lanes(), ["A"], "waits for a new task");
+        assert_eq!(state.next_for_lane("A").unwrap().outgoing.body(), "a1");
+        assert!(!state.requeue_current("B"), "no such lane");
     }
 
     #[test]

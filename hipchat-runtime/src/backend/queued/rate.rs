@@ -68,9 +68,10 @@ impl Rate {
         let count = self.count.get();
         let burst = count.div_ceil(2);
         let spread = (count - burst).max(1);
-        // governor counts in u64 nanoseconds (584 years): a longer interval is decades
-        // between requests either way.
-        let interval = (self.per / spread).clamp(Duration::from_nanos(1), FAR_FUTURE);
+        // governor counts in u64 nanoseconds (584 years) and multiplies the interval by
+        // the burst: with the period capped, interval × burst stays within it. A period
+        // of decades means "hardly ever" either way.
+        let interval = (self.per.min(FAR_FUTURE) / spread).max(Duration::from_nanos(1));
         Quota::with_period(interval)
             .expect("interval is above zero")
             .allow_burst(NonZeroU32::new(burst).expect("count is above zero"))
@@ -136,13 +137,20 @@ mod tests {
     }
 
     #[test]
-    fn extreme_rates_give_a_quota_without_panicking() {
-        for rate in [
-            Rate::new(1, Duration::MAX),
-            Rate::new(u32::MAX, Duration::from_nanos(1)),
-            Rate::new(u32::MAX, Duration::MAX),
+    fn extreme_rates_give_a_limiter_without_panicking() {
+        for (count, per) in [
+            (1, Duration::MAX),
+            (41, Duration::MAX),
+            (u32::MAX, Duration::from_nanos(1)),
+            (u32::MAX, Duration::MAX),
+            (100, Duration::from_secs(600 * 365 * 86_400)),
         ] {
-            let _ = rate.unwrap().quota();
+            let rate = Rate::new(count, per).unwrap();
+            let limiter = governor::RateLimiter::direct(rate.quota());
+            assert!(
+                limiter.check().is_ok(),
+                "{rate}: the first request goes at once"
+            );
         }
     }
 }

@@ -63,6 +63,27 @@ impl FlushReport {
     }
 }
 
+/// A flush's or a shutdown's gathering; dropping it stops the gathering.
+pub(super) struct Collecting<'a, B> {
+    shared: &'a Shared<B>,
+    collector: Arc<Collector>,
+}
+
+impl<B> Collecting<'_, B> {
+    /// What was gathered; the gathering stops.
+    pub(super) fn report(self) -> FlushReport {
+        FlushReport {
+            undelivered: std::mem::take(&mut *lock(&self.collector.items)),
+        }
+    }
+}
+
+impl<B> Drop for Collecting<'_, B> {
+    fn drop(&mut self) {
+        lock(&self.shared.collectors).retain(|c| !Arc::ptr_eq(c, &self.collector));
+    }
+}
+
 /// Undelivered notifications gathered for one flush or shutdown.
 pub(super) struct Collector {
     /// Only notifications accepted before the flush began (`seq` below this).
@@ -92,21 +113,17 @@ impl<B> Shared<B> {
         }
     }
 
-    /// Starts gathering what is given up on with `seq` below `below`.
-    pub(super) fn register(&self, below: u64) -> Arc<Collector> {
+    /// Starts gathering what is given up on with `seq` below `below`, until the returned
+    /// guard reports or is dropped (a flush whose caller stopped waiting).
+    pub(super) fn register(&self, below: u64) -> Collecting<'_, B> {
         let collector = Arc::new(Collector {
             below,
             items: Mutex::default(),
         });
         lock(&self.collectors).push(collector.clone());
-        collector
-    }
-
-    /// Stops gathering, and returns what was gathered.
-    pub(super) fn unregister(&self, collector: &Arc<Collector>) -> FlushReport {
-        lock(&self.collectors).retain(|c| !Arc::ptr_eq(c, collector));
-        FlushReport {
-            undelivered: std::mem::take(&mut *lock(&collector.items)),
+        Collecting {
+            shared: self,
+            collector,
         }
     }
 }

@@ -7,7 +7,7 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 use tokio::time::Instant;
 
 use super::clock::{FAR_FUTURE, later};
-use super::pacing::Pacing;
+use super::pacing::{Pacing, reset_cap};
 use crate::Error;
 
 /// When a [`QueuedBackend`](super::QueuedBackend) tries a failed delivery again. Setters
@@ -254,22 +254,16 @@ impl Retries<'_> {
 }
 
 /// How long to wait for a budget that renews at `reset` (wall clock): until then plus the
-/// pacing margin, at most the longest configured window (5 minutes without one) plus the
-/// margin; `None` when the reset is unknown or passed. A reset far ahead is a server's
-/// (or a proxy's) mistake, and waiting one window then finds out.
+/// pacing margin, the wait capped as the pacer caps a learned reset (the longer of the
+/// token's and the room's); `None` when the reset is unknown or passed.
 fn wait_for_reset(
     pacing: &Pacing,
     reset: Option<SystemTime>,
     wall: SystemTime,
 ) -> Option<Duration> {
     let left = reset?.duration_since(wall).ok()?;
-    let window = [pacing.get_per_token(), pacing.get_per_room()]
-        .into_iter()
-        .flatten()
-        .map(|rate| rate.per())
-        .max()
-        .unwrap_or(Duration::from_secs(300));
-    Some(left.min(window).saturating_add(pacing.get_reset_margin()))
+    let cap = reset_cap(pacing.get_per_token()).max(reset_cap(pacing.get_per_room()));
+    Some(left.min(cap).saturating_add(pacing.get_reset_margin()))
 }
 
 #[cfg(test)]

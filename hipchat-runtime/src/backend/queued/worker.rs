@@ -19,6 +19,11 @@ use crate::{Backend, Error};
 pub(crate) type Outcome = Result<u32, (Error, u32)>;
 
 pub(crate) async fn run_lane<B: Backend>(shared: Arc<Shared<B>>, room: String) {
+    let mut ended = LaneEnd {
+        shared: &shared,
+        room: &room,
+        normally: false,
+    };
     while let Some(entry) = shared.next_for_lane(&room) {
         let mut retries = shared.retry.start(Instant::now());
         // A panic (in the wrapped backend, or in our own code) fails this notification
@@ -33,14 +38,50 @@ pub(crate) async fn run_lane<B: Backend>(shared: Arc<Shared<B>>, room: String) {
         };
         shared.finish(&room, &entry, outcome);
     }
+    ended.normally = true;
+}
+
+/// Dropped with the lane's task. A task dropped midway (its runtime shut down, say)
+/// leaves a notification in flight that nothing would finish, and a flush waiting for it
+/// forever: it goes back to the front of the lane, for the next task to deliver.
+struct LaneEnd<'a, B: Backend> {
+    shared: &'a Shared<B>,
+    room: &'a str,
+    normally: bool,
+}
+
+impl<B: Backend> Drop for LaneEnd<'_, B> {
+    fn drop(&mut self) {
+        if !self.normally {
+            self.shared.restart_later(self.room);
+        }
+    }
 }
 
 impl<B: Backend> Shared<B> {
+    /// Puts the lane's notification in flight back in front, for a task started by the
+    /// next send or flush (with an overdrawn slot if none is free).
+    fn restart_later(&self, room: &str) {
+        let mut state = self.lock();
+        if state.requeue_current(room) {
+            match self.slots.try_acquire() {
+                Ok(permit) => permit.forget(),
+                Err(_) => state.overdraft += 1,
+            }
+        }
+        drop(state);
+        self.needs_start
+            .store(true, std::sync::atomic::Ordering::Release);
+        self.progress.notify_waiters();
+    }
+
     /// The lane's next notification, now in flight; its slot is free again.
     fn next_for_lane(&self, room: &str) -> Option<Arc<Entry>> {
         let mut state = self.lock();
         let entry = state.next_for_lane(room)?;
         self.release_slot(&mut state);
+        drop(state);
+        self.progress.notify_waiters();
         Some(entry)
     }
 

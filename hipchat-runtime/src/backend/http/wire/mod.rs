@@ -81,7 +81,7 @@ fn routable(segment: &str) -> Result<&str, ValidationError> {
 /// The rules `version` adds to HipChat's limits, checked before anything is sent.
 pub(super) fn check(version: ApiVersion, outgoing: &Outgoing) -> Result<(), ValidationError> {
     match version {
-        ApiVersion::V2 => Ok(()),
+        ApiVersion::V2 => v2::check(outgoing),
         ApiVersion::V1 => v1::check(outgoing).map(drop),
     }
 }

@@ -11,6 +11,17 @@ use crate::card::Card;
 use crate::error::ValidationError;
 use crate::{Outgoing, PrivateMessage, RoomNotification, SharedLink};
 
+/// The v2 rules beyond HipChat's limits: the room or user must make a path segment
+/// (checked again when the request is built; here so that a queue refuses it at once).
+pub(super) fn check(outgoing: &Outgoing) -> Result<(), ValidationError> {
+    let segment = match outgoing {
+        Outgoing::Room(n) => n.room(),
+        Outgoing::User(m) => m.user(),
+        Outgoing::Link(l) => l.room(),
+    };
+    routable(segment).map(drop)
+}
+
 /// The request for `outgoing`: its endpoint, its body, the token's header.
 pub(super) fn request(
     client: &reqwest::Client,
@@ -155,6 +166,23 @@ mod tests {
                 Err(ValidationError::UnroutableRoom(room.to_owned()))
             );
         }
+    }
+
+    #[test]
+    fn dot_segments_are_refused_before_sending() {
+        for message in [
+            Message::new("x").room(".."),
+            Message::new("x").to_user("."),
+            Message::new("x").room("..").share_link("https://e.com/"),
+        ] {
+            let outgoing = Outgoing::try_from(message).unwrap();
+            assert!(matches!(
+                check(&outgoing),
+                Err(ValidationError::UnroutableRoom(_))
+            ));
+        }
+        let fine = Outgoing::try_from(Message::new("x").room("...")).unwrap();
+        assert_eq!(check(&fine), Ok(()));
     }
 
     #[test]
