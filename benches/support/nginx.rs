@@ -34,14 +34,15 @@ impl Nginx {
             .port();
         let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
         let root = dir.path().display();
-        // One process (`master_process off`) so killing the child stops nginx; no access
-        // log; keep-alive connections are never closed by request count.
+        // One process (`master_process off`) so killing the child stops nginx; errors to
+        // the bench's stderr; no access log; keep-alive connections are never closed by
+        // request count.
         let config = format!(
             "daemon off;
 master_process off;
 worker_processes 1;
 pid {root}/nginx.pid;
-error_log {root}/error.log warn;
+error_log stderr warn;
 events {{ worker_connections 64; }}
 http {{
     access_log off;
@@ -64,13 +65,13 @@ http {{
         let child = Command::new(binary)
             .arg("-p")
             .arg(dir.path())
-            .arg("-e")
-            .arg(dir.path().join("error.log"))
+            .args(["-e", "stderr"])
             .arg("-c")
             .arg(&config_path)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
+            // In the bench's process group: a Ctrl-C stops nginx too.
             .spawn()
             .expect("nginx started");
         let mut nginx = Self {
