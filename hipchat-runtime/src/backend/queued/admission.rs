@@ -30,8 +30,6 @@ impl<B: Backend> Shared<B> {
     pub(super) async fn enqueue(self: &Arc<Self>, outgoing: &Outgoing) -> Result<(), Error> {
         self.start_idle_lanes();
         let has_slot = self.take_slot().await?;
-        // Refuse early what `admit` would refuse, before writing anything.
-        self.check_open(&mut self.lock(), has_slot)?;
         let admission = Admission {
             outgoing: outgoing.clone(),
             has_slot,
@@ -39,6 +37,8 @@ impl<B: Backend> Shared<B> {
         };
         #[cfg(feature = "durable")]
         if let Some(outbox) = &self.outbox {
+            // Refuse early what `admit` would refuse, before writing anything.
+            self.check_open(&mut self.lock(), has_slot)?;
             let (done, answer) = tokio::sync::oneshot::channel();
             let shared = self.clone();
             let then = move |written: Result<u64, Error>| {
@@ -158,7 +158,7 @@ impl<B: Backend> Shared<B> {
             (entry.seq, undelivered)
         });
         drop(state);
-        self.progress.notify_waiters();
+        self.metrics_changed();
         let retract = dropped
             .as_ref()
             .map(|(seq, _)| *seq)

@@ -1,7 +1,7 @@
 //! Configuring a queued backend: [`QueuedBuilder`], the part of it settings may set
 //! ([`QueueConfig`]), and building (with recovery from a durable outbox).
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::{Notify, Semaphore};
@@ -184,6 +184,7 @@ impl<B: Backend> QueuedBuilder<B> {
             on_failure: self.on_failure,
             collectors: Mutex::default(),
             needs_start: AtomicBool::new(false),
+            metric_waiters: AtomicUsize::new(0),
             #[cfg(feature = "durable")]
             outbox,
         });

@@ -3,6 +3,7 @@
 //! [`wait_for_metrics`](Shared::wait_for_metrics) until the counters say so.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use super::metrics::Counters;
@@ -28,6 +29,15 @@ impl<B: Backend> Shared<B> {
 
     /// Waits until the counters satisfy `done`; returns them.
     pub(super) async fn wait_for_metrics(&self, done: MetricsCondition<'_>) -> QueueMetrics {
+        /// Counts the waiter for as long as it waits, however it stops.
+        struct Waiting<'a>(&'a AtomicUsize);
+        impl Drop for Waiting<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        self.metric_waiters.fetch_add(1, Ordering::SeqCst);
+        let _waiting = Waiting(&self.metric_waiters);
         self.wait_until(|state| done(&self.snapshot(state))).await;
         self.metrics()
     }

@@ -23,7 +23,7 @@
 //!   server acted, or a crash between sending and deleting its outbox row) is sent again,
 //!   so it may arrive twice. Nothing accepted is lost without being reported.
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -175,9 +175,11 @@ pub(crate) struct Shared<B> {
     full: FullPolicy,
     /// One permit per request in flight.
     sends: Semaphore,
-    /// Signalled whenever the counters or gauges change: a notification accepted,
-    /// dropped, started, retried or finished.
+    /// Signalled whenever a notification is finished (what flushes wait for) and, while
+    /// someone waits for metrics, whenever one is accepted, dropped, started or retried.
     progress: Notify,
+    /// How many `wait_for_metrics` are waiting: only then do the hot paths signal.
+    metric_waiters: AtomicUsize,
     pacer: pacing::Pacer,
     retry: RetryPolicy,
     counters: Counters,
@@ -225,6 +227,14 @@ impl<B> Shared<B> {
 
     fn metrics(&self) -> QueueMetrics {
         self.snapshot(&self.lock())
+    }
+
+    /// Wakes metric waiters after a change only they wait for (called after the change,
+    /// outside the lock; a waiter that registers later sees the change when it checks).
+    fn metrics_changed(&self) {
+        if self.metric_waiters.load(Ordering::SeqCst) > 0 {
+            self.progress.notify_waiters();
+        }
     }
 
     fn snapshot(&self, state: &QueueState) -> QueueMetrics {

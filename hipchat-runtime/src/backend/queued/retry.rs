@@ -155,7 +155,7 @@ impl RetryPolicy {
     pub(crate) fn start(&self, now: Instant) -> Retries<'_> {
         Retries {
             policy: self,
-            steps: Box::new(self.steps()),
+            steps: None,
             // `later` saturates: a deadline of `Duration::MAX` is one never reached.
             deadline: later(now, self.deadline),
             attempts: 0,
@@ -163,7 +163,7 @@ impl RetryPolicy {
     }
 
     /// The backoff steps of one notification.
-    fn steps(&self) -> impl Iterator<Item = Duration> + Send + use<> {
+    fn steps(&self) -> Steps {
         // backon's jitter multiplies by an f32: keep steps where that cannot overflow. A
         // step of decades means "never" as well as `Duration::MAX` does.
         let (min, max) = (
@@ -196,10 +196,14 @@ impl RetryPolicy {
 /// Jitter added to a wait for a 429's reset, at most.
 const RESET_JITTER: Duration = Duration::from_millis(250);
 
+/// Backoff steps: backon's, then the largest step for ever.
+type Steps = std::iter::Chain<backon::ExponentialBackoff, std::iter::Repeat<Duration>>;
+
 /// One notification's retries: its backoff steps, attempts made and deadline.
 pub(crate) struct Retries<'a> {
     policy: &'a RetryPolicy,
-    steps: Box<dyn Iterator<Item = Duration> + Send>,
+    /// Built at the first failure: most notifications never need them.
+    steps: Option<Steps>,
     deadline: Instant,
     attempts: u32,
 }
@@ -241,7 +245,9 @@ impl Retries<'_> {
     }
 
     fn next_step(&mut self) -> Duration {
-        self.steps.next().unwrap_or(self.policy.max_backoff)
+        let policy = self.policy;
+        let steps = self.steps.get_or_insert_with(|| policy.steps());
+        steps.next().unwrap_or(policy.max_backoff)
     }
 
     fn reset_jitter(&self) -> Duration {

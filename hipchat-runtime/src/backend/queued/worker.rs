@@ -81,7 +81,7 @@ impl<B: Backend> Shared<B> {
         let entry = state.next_for_lane(room)?;
         self.release_slot(&mut state);
         drop(state);
-        self.progress.notify_waiters();
+        self.metrics_changed();
         Some(entry)
     }
 
@@ -196,7 +196,7 @@ async fn deliver<B: Backend>(
             return Err((error, attempt));
         };
         Counters::add(&shared.counters.retried, 1);
-        shared.progress.notify_waiters();
+        shared.metrics_changed();
         span.record("outcome", "retry");
         tracing::debug!(parent: &span, %error, ?wait, "hipchat delivery failed; trying again");
         tokio::time::sleep(wait).await;
