@@ -114,24 +114,29 @@ async fn footprint(count: usize) {
     for i in 0..ROOMS.len() {
         notifier.send(message(i)).await.unwrap();
     }
-    let messages: Vec<Message> = (0..count).map(message).collect();
+    let mut messages: Vec<Message> = (0..count).map(message).collect();
     let before = LIVE_BYTES.load(Ordering::Relaxed);
-    for message in messages {
+    // `drain` keeps the vector's buffer until after the measurement: its release is not
+    // the queue's doing.
+    for message in messages.drain(..) {
         notifier.send(message).await.unwrap();
     }
     let after = LIVE_BYTES.load(Ordering::Relaxed);
+    drop(messages);
     let queued = notifier.metrics().unwrap().pending();
-    // The messages were built before measuring: what grew is the queue's own holding of
-    // them (entries, lane growth), and the bodies it keeps alive were already counted out.
+    // The messages were built before measuring, and each send turns one into the checked
+    // `Outgoing` the queue keeps a copy of: what grew is that copy (its own size, its body
+    // and room) and the queue's holding of it (entries, lanes).
+    let per_notification = (after - before) / count as i64;
     let message_bytes = {
         let sample = message(0);
-        std::mem::size_of::<Message>()
+        std::mem::size_of::<Outgoing>()
             + sample.body.capacity()
             + sample.room.as_ref().map_or(0, String::capacity)
-    };
+    } as i64;
     println!(
-        "memory per queued notification ({queued} queued): {} bytes of queue overhead + {message_bytes} bytes of the message itself",
-        (after - before) / count as i64,
+        "memory per queued notification ({queued} queued): {per_notification} bytes: {} bytes of queue overhead + {message_bytes} bytes of the notification itself",
+        per_notification - message_bytes,
     );
     held.0.notify_waiters();
     // Release deliveries one by one until the queue drains (bounded).
