@@ -22,7 +22,8 @@ struct Admission {
     outgoing: Outgoing,
     /// Whether it holds a slot; without one (drop-oldest), the oldest gives it its own.
     has_slot: bool,
-    /// Where to start its lane's task: the caller's runtime.
+    /// Where to start its lane's task when it is admitted off the caller's runtime (by
+    /// the outbox's thread); `None`: the current runtime.
     runtime: Option<Handle>,
 }
 
@@ -30,15 +31,17 @@ impl<B: Backend> Shared<B> {
     pub(super) async fn enqueue(self: &Arc<Self>, outgoing: &Outgoing) -> Result<(), Error> {
         self.start_idle_lanes();
         let has_slot = self.take_slot().await?;
-        let admission = Admission {
+        #[cfg_attr(not(feature = "durable"), allow(unused_mut))]
+        let mut admission = Admission {
             outgoing: outgoing.clone(),
             has_slot,
-            runtime: Handle::try_current().ok(),
+            runtime: None,
         };
         #[cfg(feature = "durable")]
         if let Some(outbox) = &self.outbox {
             // Refuse early what `admit` would refuse, before writing anything.
             self.check_open(&mut self.lock(), has_slot)?;
+            admission.runtime = Handle::try_current().ok();
             let (done, answer) = tokio::sync::oneshot::channel();
             let shared = self.clone();
             let then = move |written: Result<u64, Error>| {
@@ -191,7 +194,8 @@ impl<B: Backend> Shared<B> {
         }
     }
 
-    /// Starts the task of `room`'s lane on `runtime`; without one, the lane waits for
+    /// Starts the task of `room`'s lane on `runtime`, or the current one; without either,
+    /// the lane waits for
     /// [`start_idle_lanes`](Self::start_idle_lanes).
     fn spawn_lane(
         self: &Arc<Self>,
@@ -199,7 +203,8 @@ impl<B: Backend> Shared<B> {
         room: String,
         runtime: Option<&Handle>,
     ) {
-        match runtime {
+        let current = || Handle::try_current().ok();
+        match runtime.cloned().or_else(current) {
             Some(runtime) => {
                 let task = runtime.spawn(worker::run_lane(self.clone(), room.clone()));
                 state.set_task(&room, task.abort_handle());
