@@ -10,8 +10,9 @@ use crate::{Error, Target};
 
 /// Maps a non-success response to its variant. Branches on the status only: HipChat's
 /// messages changed over the years (`Room not found` became `Room <name> not found`).
-/// API v1 answers its rate limit with 403 (spec §7), so a v1 403 is
-/// [`Error::RateLimited`]; a 404 names the user for a private message.
+/// What a version answers a rate limit with is the wire's to say
+/// ([`wire::is_rate_limit`](super::wire::is_rate_limit): v1 says 403); a 404 names the
+/// user for a private message.
 pub(crate) fn error_for_status(
     status: StatusCode,
     headers: &HeaderMap,
@@ -20,13 +21,15 @@ pub(crate) fn error_for_status(
     version: ApiVersion,
 ) -> Error {
     let api = Box::new(api_error(status, headers, body));
+    if super::wire::is_rate_limit(version, status) {
+        return Error::RateLimited {
+            reset: api.rate_limit.reset_time(),
+            api,
+        };
+    }
     match status.as_u16() {
         400 => Error::BadRequest(api),
         401 => Error::Unauthorized(api),
-        403 if version == ApiVersion::V1 => Error::RateLimited {
-            reset: api.rate_limit.reset_time(),
-            api,
-        },
         403 => Error::Forbidden(api),
         404 => match target {
             Target::User(user) => Error::UserNotFound {
@@ -37,10 +40,6 @@ pub(crate) fn error_for_status(
                 room: room.to_owned(),
                 api,
             },
-        },
-        429 => Error::RateLimited {
-            reset: api.rate_limit.reset_time(),
-            api,
         },
         500..=599 => Error::Server(api),
         _ => Error::UnexpectedStatus(api),

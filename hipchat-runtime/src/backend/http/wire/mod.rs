@@ -78,6 +78,13 @@ fn routable(segment: &str) -> Result<&str, ValidationError> {
     Ok(segment)
 }
 
+/// Whether `status` is how `version` answers a spent rate limit: 429, and on v1 403
+/// (spec §7).
+pub(super) fn is_rate_limit(version: ApiVersion, status: reqwest::StatusCode) -> bool {
+    status == reqwest::StatusCode::TOO_MANY_REQUESTS
+        || (version == ApiVersion::V1 && status == v1::RATE_LIMITED)
+}
+
 /// The rules `version` adds to HipChat's limits, checked before anything is sent.
 pub(super) fn check(version: ApiVersion, outgoing: &Outgoing) -> Result<(), ValidationError> {
     match version {

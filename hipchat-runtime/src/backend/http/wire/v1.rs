@@ -38,6 +38,9 @@ pub(super) fn check(outgoing: &Outgoing) -> Result<&RoomNotification, Validation
     Ok(notification)
 }
 
+/// v1's answer to a spent rate limit (spec §7): 403, which v2 uses for missing scopes.
+pub(super) const RATE_LIMITED: reqwest::StatusCode = reqwest::StatusCode::FORBIDDEN;
+
 fn unsupported(what: &'static str) -> ValidationError {
     ValidationError::Unsupported {
         backend: "HipChat API v1",
