@@ -112,6 +112,12 @@ impl Message {
         self
     }
 
+    /// Whether the body is over its limit, so that the
+    /// [`long_message`](Self::long_message) policy applies.
+    pub(crate) fn is_long(&self) -> bool {
+        self.body.chars().count() > self.body_limit().max
+    }
+
     /// The limit of [`body`](Self::body) for this kind of message.
     pub fn body_limit(&self) -> Limit {
         match (&self.user, &self.link) {
@@ -132,10 +138,10 @@ impl Message {
     /// assert_eq!(parts.len(), 3);
     /// ```
     pub fn into_parts(self) -> Vec<Message> {
-        let limit = self.body_limit();
-        if self.body.chars().count() <= limit.max {
+        if !self.is_long() {
             return vec![self];
         }
+        let limit = self.body_limit();
         match self.long_message {
             LongMessage::Error => vec![self],
             LongMessage::Truncate => {

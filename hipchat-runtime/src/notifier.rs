@@ -259,6 +259,14 @@ impl Notifier {
         if message.from.is_none() {
             message.from.clone_from(&self.inner.from);
         }
+        // The usual case, a body within its limit, is one part, checked and sent without
+        // the vectors of a split: they made a queued send a third dearer (BENCHMARKS.md,
+        // the queued backend's caller cost).
+        if !message.is_long() {
+            let outgoing = Outgoing::try_from(message)?;
+            self.inner.backend.validate_dyn(&outgoing)?;
+            return self.inner.backend.send_boxed(&outgoing).await;
+        }
         let parts = message
             .into_parts()
             .into_iter()
