@@ -18,7 +18,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use hipchat_runtime::backend::queued::{Pacing, RetryPolicy, UndeliveredReason};
 use hipchat_runtime::backend::{FlushReport, HttpBackend, QueuedBackend};
-use hipchat_runtime::{BackendKind, Error, Message, Notifier, Settings};
+use hipchat_runtime::{ApiVersion, BackendKind, Error, Message, Notifier, Settings};
 use hostile_common::{Behaviour, HostileServer};
 use queued_common::assert_accounted;
 
@@ -622,4 +622,55 @@ async fn queued_an_echoed_token_is_never_shown() {
         panic!("{report:?}")
     };
     assert!(api.body.contains("Bearer <redacted>"), "{}", api.body);
+}
+
+/// A log sink the test reads back.
+#[derive(Clone, Default)]
+struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_token_is_never_logged() {
+    // Everything logged at every level on this (the runtime's only) thread, while the
+    // client meets servers that echo the request: v2 with its `Authorization` header,
+    // directly and through the queue, and v1 with the token in the query string.
+    let logs = Logs::default();
+    let sink = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || sink.clone())
+        .finish();
+    let _logging = tracing::subscriber::set_default(subscriber);
+
+    let (error, _server) = http_error(Behaviour::Echo { status: 400 }).await;
+    tracing::warn!(%error, ?error, "as an application would log it");
+    let (report, _server) = shutdown_queued(Behaviour::Echo { status: 400 }, 1).await;
+    tracing::warn!(?report, "as an application would log it");
+    let server = HostileServer::start(Behaviour::Echo { status: 400 }).await;
+    let v1 = Notifier::from_settings(settings(&server).api_version(ApiVersion::V1))
+        .expect("a v1 notifier");
+    let error = v1
+        .send(message().from("deploy bot"))
+        .await
+        .expect_err("the echo is a 400");
+    assert_token_hidden(&error);
+    tracing::warn!(%error, ?error, "as an application would log it");
+
+    let logged = String::from_utf8(logs.0.lock().unwrap().clone()).expect("utf-8 logs");
+    assert!(
+        logged.contains("hipchat_delivery") && logged.contains("auth_token=<redacted>"),
+        "the client's own logs and the echoes are there: {logged}"
+    );
+    assert!(!logged.contains(TOKEN), "the token is logged: {logged}");
 }
