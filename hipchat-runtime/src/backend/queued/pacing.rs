@@ -563,6 +563,25 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn resets_are_read_against_the_injected_wall_clock() {
+        // A wall clock in 2017: against the system's, a reset then is long past and would
+        // be forgotten; against this one it is 10 s away.
+        let then = UNIX_EPOCH + Duration::from_secs(1_500_000_000);
+        let start = Instant::now();
+        let clock = WallClock::from_fn(move || then + start.elapsed());
+        let pacer = Pacer::new(Pacing::unlimited().reset_margin(Duration::ZERO), clock);
+        let r = pacer.acquire("", "Ops").await;
+        let headers = RateLimit {
+            flood_remaining: Some(0),
+            flood_reset: Some(1_500_000_010),
+            ..RateLimit::default()
+        };
+        pacer.complete(r, Some(&headers));
+        drop(pacer.acquire("", "Ops").await);
+        assert_eq!(start.elapsed(), Duration::from_secs(10));
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn follows_an_announced_limit() {
         let pacer = Pacer::new(Pacing::hipchat(), WallClock::tokio());
         let r = pacer.acquire("", "Ops").await;
