@@ -185,6 +185,16 @@ impl<B: Backend> Shared<B> {
         }
     }
 
+    /// A notification waits again without having taken a slot (recovered from the
+    /// outbox, or put back by a lane whose task ended): it takes a free one, or overdraws
+    /// one that [`release_slot`](Self::release_slot) will not give back.
+    pub(super) fn hold_slot(&self, state: &mut QueueState) {
+        match self.slots.try_acquire() {
+            Ok(permit) => permit.forget(),
+            Err(_) => state.overdraft += 1,
+        }
+    }
+
     /// A waiting notification left the queue: its slot is free again.
     pub(super) fn release_slot(&self, state: &mut QueueState) {
         if state.overdraft > 0 {

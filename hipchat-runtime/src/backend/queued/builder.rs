@@ -214,10 +214,7 @@ impl<B: Backend> Shared<B> {
         let n = recovered.rows.len() as u64;
         let mut state = self.lock();
         for (seq, outgoing) in recovered.rows {
-            match self.slots.try_acquire() {
-                Ok(permit) => permit.forget(),
-                Err(_) => state.overdraft += 1,
-            }
+            self.hold_slot(&mut state);
             let room = outgoing.lane().to_owned();
             if state.push(Arc::new(Entry { seq, outgoing })) {
                 state.unset_running(&room);

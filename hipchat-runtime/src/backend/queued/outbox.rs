@@ -140,21 +140,18 @@ impl Outbox {
     /// starts the writer thread. Blocking: called once, when the backend is built.
     pub fn open(path: &Path) -> Result<(Self, Recovered), Error> {
         let shown = path.display().to_string();
-        let fail = |what: &str, e: rusqlite::Error| Error::Outbox {
-            path: shown.clone(),
-            reason: format!("{what}: {e}"),
-        };
+        let fail = |what: &str, e: rusqlite::Error| failure(&shown, format!("{what}: {e}"));
         let mut conn = Connection::open(path).map_err(|e| fail("cannot open", e))?;
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |row| row.get(0))
             .map_err(|e| fail("not a hipchat outbox", e))?;
         if version > FORMAT {
-            return Err(Error::Outbox {
-                path: shown,
-                reason: format!(
+            return Err(failure(
+                &shown,
+                format!(
                     "written in format {version} by a newer version of hipchat; this one reads formats up to {FORMAT}"
                 ),
-            });
+            ));
         }
         conn.execute_batch(SCHEMA)
             .map_err(|e| fail("not a hipchat outbox, or cannot be written", e))?;
@@ -165,10 +162,7 @@ impl Outbox {
         let thread = std::thread::Builder::new()
             .name("hipchat-outbox".into())
             .spawn(move || write_rows(conn, &commands, thread_path))
-            .map_err(|e| Error::Outbox {
-                path: shown.clone(),
-                reason: format!("cannot start the writer thread: {e}"),
-            })?;
+            .map_err(|e| failure(&shown, format!("cannot start the writer thread: {e}")))?;
         Ok((
             Self {
                 path: shown,
@@ -212,10 +206,7 @@ impl Outbox {
     }
 
     fn error(&self, reason: String) -> Error {
-        Error::Outbox {
-            path: self.path.clone(),
-            reason,
-        }
+        failure(&self.path, reason)
     }
 
     /// Deletes a finished notification's row, without waiting. A failure is logged (the
@@ -224,6 +215,14 @@ impl Outbox {
         if self.writer.send(Command::Remove(seq)).is_err() {
             tracing::error!(path = %self.path, seq, "hipchat outbox: the writer thread has stopped; row not deleted");
         }
+    }
+}
+
+/// The error for the outbox file at `path` (as shown) and what went wrong with it.
+fn failure(path: &str, reason: String) -> Error {
+    Error::Outbox {
+        path: path.to_owned(),
+        reason,
     }
 }
 
@@ -337,12 +336,7 @@ fn write_rows(mut conn: Connection, commands: &mpsc::Receiver<Command>, path: St
         let retracted: Vec<u64> = thens
             .into_iter()
             .zip(written)
-            .filter_map(|(then, written)| {
-                then(written.map_err(|reason| Error::Outbox {
-                    path: path.clone(),
-                    reason,
-                }))
-            })
+            .filter_map(|(then, written)| then(written.map_err(|reason| failure(&path, reason))))
             .collect();
         if !retracted.is_empty() {
             write_batch(&mut conn, &[], &retracted, &path);

@@ -64,10 +64,7 @@ impl<B: Backend> Shared<B> {
     fn restart_later(&self, room: &str) {
         let mut state = self.lock();
         if state.requeue_current(room) {
-            match self.slots.try_acquire() {
-                Ok(permit) => permit.forget(),
-                Err(_) => state.overdraft += 1,
-            }
+            self.hold_slot(&mut state);
         }
         drop(state);
         self.needs_start
