@@ -24,6 +24,7 @@ mod message;
 mod notification;
 mod notifier;
 mod outgoing;
+pub mod rest;
 pub mod settings;
 
 #[doc(hidden)]

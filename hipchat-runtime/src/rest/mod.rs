@@ -1,0 +1,8 @@
+//! The HipChat REST API v2: a typed client for rooms, history, members, webhooks, users,
+//! emoticons, the group, OAuth sessions and add-on UI.
+//!
+//! This module is the one place that knows HipChat's wire: URLs and path encoding,
+//! authorization, error bodies, rate-limit headers and paging. The notification
+//! [`HttpBackend`](crate::backend::HttpBackend) uses it too.
+
+pub mod model;

@@ -1,0 +1,1 @@
+//! The objects of the REST API v2, as HipChat sends them.
