@@ -2,7 +2,7 @@
 //!
 //! | request | answer |
 //! |---|---|
-//! | `GET /admin/rooms` | `[{"name","id","count"}]`: configured rooms and rooms with messages |
+//! | `GET /admin/rooms` | `[{"name","id","count"}]`: the directory's rooms (configured, created, first used) and rooms with messages |
 //! | `GET /admin/rooms/{room}/messages` | the room's messages in order (`{room}`: id or encoded name) |
 //! | `DELETE /admin/rooms/{room}/messages` | `{"deleted": n}` |
 //! | `GET`/`DELETE /admin/users/{user}/messages` | the same for private messages |
@@ -66,9 +66,10 @@ fn user_recipient(uri: &axum::http::Uri) -> Recipient {
 
 async fn list_rooms(State(state): State<AppState>) -> Response {
     let mut rooms: Vec<serde_json::Value> = state
-        .config
+        .directory
+        .lock()
         .rooms
-        .iter()
+        .values()
         .map(|room| json!({"name": room.name, "id": room.id, "count": 0}))
         .collect();
     for (recipient, id, count) in state.store.recipients() {
