@@ -6,6 +6,7 @@
 //! | `GET /admin/rooms/{room}/messages` | the room's messages in order (`{room}`: id or encoded name) |
 //! | `DELETE /admin/rooms/{room}/messages` | `{"deleted": n}` |
 //! | `GET`/`DELETE /admin/users/{user}/messages` | the same for private messages |
+//! | `PUT /admin/rooms/{room}/participants` | `[{"id": 2, "online": true}]` → 204: who is in the room (REST get_all_participants) |
 //! | `GET /admin/messages?after=N` | every message with `seq > N` |
 //! | `DELETE /admin/messages` | forgets every message |
 //! | `GET`/`DELETE /admin/counters` | [`Counters`](crate::stats::Counters) / reset them |
@@ -40,6 +41,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/users/{user}/messages",
             get(user_messages).delete(clear_user),
+        )
+        .route(
+            "/admin/rooms/{room}/participants",
+            axum::routing::put(put_participants),
         )
         .route("/admin/messages", get(all_messages).delete(clear_all))
         .route("/admin/counters", get(counters).delete(reset_counters))
@@ -98,6 +103,41 @@ async fn clear_room(State(state): State<AppState>, OriginalUri(uri): OriginalUri
         }
         Err(error) => error.into_response(),
     }
+}
+
+/// One participant in `PUT /admin/rooms/{room}/participants`.
+#[derive(serde::Deserialize)]
+struct Participant {
+    id: u64,
+    #[serde(default = "online")]
+    online: bool,
+}
+
+fn online() -> bool {
+    true
+}
+
+async fn put_participants(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+    body: axum::body::Bytes,
+) -> Response {
+    let participants: Vec<Participant> = match serde_json::from_slice(&body) {
+        Ok(participants) => participants,
+        Err(error) => {
+            return ApiError::bad_request(format!("Invalid participants: {error}")).into_response();
+        }
+    };
+    let room = match rooms::resolve_segment(&state, raw_segment(&uri, 3)) {
+        Ok(room) => room,
+        Err(error) => return error.into_response(),
+    };
+    let mut data = state.directory.lock();
+    if let Some(room) = data.rooms.get_mut(&room.id) {
+        room.participants = participants.iter().map(|p| (p.id, p.online)).collect();
+        room.touch();
+    }
+    StatusCode::NO_CONTENT.into_response()
 }
 
 async fn user_messages(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Response {

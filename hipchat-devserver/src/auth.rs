@@ -108,7 +108,7 @@ pub fn missing_scope(scopes: &[&str]) -> ApiError {
     )
 }
 
-/// Checks a v2 (`version` 2) or v1 token for one of `scopes`.
+/// Checks a v2 (`version` 2) or v1 token for one of `scopes` (none: any token).
 pub fn authenticate(
     state: &AppState,
     token: Option<&str>,
@@ -137,7 +137,7 @@ pub fn authenticate(
         .find(|known| known.token == token && known.version == version)
         .ok_or_else(ApiError::invalid_session)?;
     let granted = |scope: &&str| known.scopes.iter().any(|granted| granted == scope);
-    if !known.scopes.is_empty() && !scopes.iter().any(granted) {
+    if !scopes.is_empty() && !known.scopes.is_empty() && !scopes.iter().any(granted) {
         return Err(missing_scope(scopes));
     }
     let user_id = match &known.user {

@@ -40,6 +40,7 @@ use tokio::task::JoinHandle;
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod base64;
 pub mod body;
 pub mod card_schema;
 pub mod clock;
@@ -267,6 +268,37 @@ impl DevServer {
         let data = self.state.directory.lock();
         let room = data.room(room)?;
         Some(api::rest::shapes::room(&links, &data, room, &[]))
+    }
+
+    /// Sets who is in a room (get_all_participants, get_room's `participants`): user
+    /// ids with whether each is online. Fails for an unknown room.
+    pub fn set_participants(&self, room: &str, participants: &[(u64, bool)]) -> Result<(), String> {
+        let mut data = self.state.directory.lock();
+        let room = data
+            .room_mut(room)
+            .ok_or_else(|| format!("no room {room:?}"))?;
+        room.participants = participants.to_vec();
+        room.touch();
+        Ok(())
+    }
+
+    /// The invitations invite_user sent for a room: (user id, reason), oldest first.
+    pub fn room_invites(&self, room: &str) -> Vec<(u64, String)> {
+        let data = self.state.directory.lock();
+        data.room(room)
+            .map(|room| room.invites.clone())
+            .unwrap_or_default()
+    }
+
+    /// The glance contents addon_ui_update set for a room, by glance key.
+    pub fn room_glances(
+        &self,
+        room: &str,
+    ) -> std::collections::BTreeMap<String, serde_json::Value> {
+        let data = self.state.directory.lock();
+        data.room(room)
+            .map(|room| room.glances.clone())
+            .unwrap_or_default()
     }
 
     /// Every recorded message, in arrival order.

@@ -229,7 +229,8 @@ pub fn validate(body: &Map<String, Value>, fields: &[Field]) -> Result<(), ApiEr
     Ok(())
 }
 
-fn required(field: &Field) -> ApiError {
+/// 400 `required`: `field` is missing.
+pub fn required(field: &Field) -> ApiError {
     ApiError::invalid(
         format!("Required field '{}' is missing", field.name),
         Validation {

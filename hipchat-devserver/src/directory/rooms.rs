@@ -156,8 +156,8 @@ pub struct Room {
     pub delegate_admin_visibility: Option<bool>,
     /// Random 8 characters, changed by [`Room::touch`].
     pub version: String,
-    /// The avatar as uploaded (base64), if any.
-    pub avatar: Option<String>,
+    /// The avatar image as uploaded (decoded), if any.
+    pub avatar: Option<Vec<u8>>,
     /// Members (private rooms).
     pub members: Vec<Member>,
     /// Users in the room right now, with whether they are online.
@@ -170,6 +170,8 @@ pub struct Room {
     pub glances: BTreeMap<String, Value>,
     /// The room's history, oldest first.
     pub history: Vec<Item>,
+    /// Invitations sent with invite_user: (user id, reason), oldest first.
+    pub invites: Vec<(u64, String)>,
 }
 
 impl Room {
@@ -194,6 +196,7 @@ impl Room {
             extensions: Vec::new(),
             glances: BTreeMap::new(),
             history: Vec::new(),
+            invites: Vec::new(),
         }
     }
 

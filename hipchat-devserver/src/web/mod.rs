@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(page))
         .route("/web/feed", get(feed))
+        .route("/web/avatar/room/{id}", get(room_avatar))
 }
 
 async fn page() -> Html<&'static str> {
@@ -47,3 +48,27 @@ async fn feed(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> R
         .collect();
     Json(json!({ "messages": messages })).into_response()
 }
+
+/// A room's avatar (where get_room_avatar redirects): the uploaded image, or a default
+/// SVG; 404 for an unknown room.
+async fn room_avatar(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Response {
+    let id = crate::api::common::raw_segment(&uri, 4).parse::<u64>().ok();
+    let data = state.directory.lock();
+    let Some(room) = id.and_then(|id| data.rooms.get(&id)) else {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    };
+    match &room.avatar {
+        Some(image) => {
+            let kind = crate::base64::image_type(image).unwrap_or("application/octet-stream");
+            ([(axum::http::header::CONTENT_TYPE, kind)], image.clone()).into_response()
+        }
+        None => (
+            [(axum::http::header::CONTENT_TYPE, "image/svg+xml")],
+            DEFAULT_AVATAR,
+        )
+            .into_response(),
+    }
+}
+
+const DEFAULT_AVATAR: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"125\" height=\"125\">\
+<rect width=\"125\" height=\"125\" fill=\"#205081\"/></svg>";

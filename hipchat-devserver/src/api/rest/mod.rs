@@ -90,15 +90,25 @@ impl Call {
 
     /// The existing room the path names (segment 3), which `caller` may address.
     pub fn room(&self, caller: &Caller) -> Result<Room, ApiError> {
-        let room = rooms::resolve_segment(&self.state, self.raw_segment(3))?;
+        self.room_at(caller, 3)
+    }
+
+    /// The existing room path segment `index` names, which `caller` may address.
+    pub fn room_at(&self, caller: &Caller, index: usize) -> Result<Room, ApiError> {
+        let room = rooms::resolve_segment(&self.state, self.raw_segment(index))?;
         caller.check_room(&room)?;
         Ok(room)
     }
 
-    /// The room the path names, created on first use in permissive mode (writes that
-    /// make a room exist, such as set_topic).
+    /// The room the path names (segment 3), created on first use in permissive mode
+    /// (writes that make a room exist, such as set_topic).
     pub fn room_to_write(&self, caller: &Caller) -> Result<Room, ApiError> {
-        let reference = rooms::decode_segment(self.raw_segment(3))?;
+        self.room_to_write_at(caller, 3)
+    }
+
+    /// The room path segment `index` names, created on first use in permissive mode.
+    pub fn room_to_write_at(&self, caller: &Caller, index: usize) -> Result<Room, ApiError> {
+        let reference = rooms::decode_segment(self.raw_segment(index))?;
         let room = rooms::find_or_create(&self.state, &reference, caller.user_id)?;
         caller.check_room(&room)?;
         Ok(room)
@@ -131,6 +141,18 @@ impl Call {
             .map(|value| value.trim().to_owned())
             .filter(|value| !value.is_empty())
             .collect()
+    }
+
+    /// The user path segment `index` names (id, email or `@mention`): its id, or 404
+    /// `User not found`.
+    pub fn user_at(&self, index: usize) -> Result<u64, ApiError> {
+        let reference = self.segment(index);
+        self.state
+            .directory
+            .lock()
+            .user(&reference)
+            .map(|user| user.id)
+            .ok_or_else(|| not_found("User not found"))
     }
 
     /// Whether `expand` names `what`.
