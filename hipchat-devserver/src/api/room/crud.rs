@@ -15,6 +15,7 @@ use crate::auth::kinds;
 use crate::directory::Data;
 use crate::directory::rooms::Privacy;
 use crate::error::ApiError;
+use crate::state::AppState;
 use crate::validate::{self, Field, Kind};
 
 const PRIVACY: &[&str] = &["public", "private"];
@@ -69,27 +70,36 @@ pub fn get_all_rooms(call: &Call) -> Result<Response, ApiError> {
 /// create_room: scope manage_rooms; G U; 201 `{"id","links":{"self"}}`.
 pub fn create_room(call: &Call) -> Result<Response, ApiError> {
     let caller = call.authorize(&["manage_rooms"], kinds::GROUP_OR_USER)?;
-    let body = call.json(CREATE)?;
-    let name = rest::text(&body, "name");
-    let mut data = call.state.directory.lock();
+    let body = call.json(&[])?;
+    let id = create(&call.state, &body, caller.user_id)?;
+    Ok(rest::created(id, call.links.url(&shapes::room_path(id))))
+}
+
+/// Creates a room from a [`CREATE`] body (checked here), owned by `owner_user_id` or
+/// else `caller_user`; answers its id. The page's "new room" form comes here too.
+pub fn create(
+    state: &AppState,
+    body: &Map<String, Value>,
+    caller_user: u64,
+) -> Result<u64, ApiError> {
+    validate::validate(body, CREATE)?;
+    let name = rest::text(body, "name");
+    let mut data = state.directory.lock();
     if data.name_taken(&name, None) {
         return Err(duplicate_name());
     }
     let owner = match body.get("owner_user_id") {
         Some(reference) => user_id(&data, "owner_user_id", reference)?,
-        None => caller.user_id,
+        None => caller_user,
     };
-    let now = call.state.clock.now();
-    let room = data.add_room(None, name, owner, now);
+    let room = data.add_room(None, name, owner, state.clock.now());
     if let Some(privacy) = body.get("privacy").and_then(Value::as_str) {
         room.privacy = Privacy::parse(privacy).unwrap_or(Privacy::Public);
     }
-    room.topic = rest::text(&body, "topic");
-    room.is_guest_accessible = flag(&body, "guest_access").unwrap_or(false);
-    room.delegate_admin_visibility = flag(&body, "delegate_admin_visibility");
-    let id = room.id;
-    drop(data);
-    Ok(rest::created(id, call.links.url(&shapes::room_path(id))))
+    room.topic = rest::text(body, "topic");
+    room.is_guest_accessible = flag(body, "guest_access").unwrap_or(false);
+    room.delegate_admin_visibility = flag(body, "delegate_admin_visibility");
+    Ok(room.id)
 }
 
 /// get_room: scope view_group or view_room; G R U; `expand` participants / owner.

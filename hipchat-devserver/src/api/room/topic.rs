@@ -9,6 +9,7 @@ use crate::api::rest::{self, Call, history};
 use crate::auth::kinds;
 use crate::directory::history::{Item, ItemKind, Sender};
 use crate::error::ApiError;
+use crate::state::AppState;
 use crate::validate::Field;
 
 /// The body of set_topic.
@@ -19,24 +20,29 @@ pub fn set_topic(call: &Call) -> Result<Response, ApiError> {
     let caller = call.authorize(&["admin_room"], kinds::ANY)?;
     let body = call.json(RULES)?;
     let room = call.room_to_write(&caller)?;
-    let topic = rest::text(&body, "topic");
+    set(
+        &call.state,
+        room.id,
+        rest::text(&body, "topic"),
+        caller.user_id,
+    )?;
+    Ok(rest::no_content())
+}
+
+/// Sets room `room_id`'s topic (not checked here: see [`RULES`]) and adds the `topic`
+/// history item from `user_id`. The page's topic form comes here too.
+pub fn set(state: &AppState, room_id: u64, topic: String, user_id: u64) -> Result<(), ApiError> {
     {
-        let mut data = call.state.directory.lock();
+        let mut data = state.directory.lock();
         let room = data
             .rooms
-            .get_mut(&room.id)
+            .get_mut(&room_id)
             .ok_or_else(ApiError::room_not_found)?;
         room.topic = topic.clone();
         room.touch();
     }
-    history::add(&call.state, room.id, |id, date| {
-        Item::new(
-            id,
-            date,
-            ItemKind::Topic,
-            Sender::User(caller.user_id),
-            topic,
-        )
+    history::add(state, room_id, |id, date| {
+        Item::new(id, date, ItemKind::Topic, Sender::User(user_id), topic)
     });
-    Ok(rest::no_content())
+    Ok(())
 }
