@@ -325,6 +325,17 @@ async fn wait_until(browser: &Client, script: &str, what: &str) {
     }
 }
 
+/// Clicks the element `css` selects.
+async fn click(browser: &Client, css: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+}
+
 /// The page's forms: a new room, a refused duplicate, and a topic.
 async fn create_a_room_and_set_its_topic(browser: &Client, server: &DevServer) {
     let name = browser
@@ -332,13 +343,7 @@ async fn create_a_room_and_set_its_topic(browser: &Client, server: &DevServer) {
         .await
         .expect("new room input");
     name.send_keys("Standup").await.expect("typed");
-    browser
-        .find(Locator::Css("#new-room button"))
-        .await
-        .expect("create button")
-        .click()
-        .await
-        .expect("clicked");
+    click(browser, "#new-room button").await;
     wait_until(
         browser,
         r#"return !!document.querySelector('section[data-key="room:Standup"] h2');"#,
@@ -352,13 +357,7 @@ async fn create_a_room_and_set_its_topic(browser: &Client, server: &DevServer) {
     );
 
     name.send_keys("Ops").await.expect("typed");
-    browser
-        .find(Locator::Css("#new-room button"))
-        .await
-        .expect("create button")
-        .click()
-        .await
-        .expect("clicked");
+    click(browser, "#new-room button").await;
     wait_until(
         browser,
         r#"return document.getElementById("new-room-error").textContent === "Another room exists with that name.";"#,

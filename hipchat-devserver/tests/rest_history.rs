@@ -31,11 +31,9 @@ fn is_date(value: &Value) -> bool {
 }
 
 fn messages(page: &Value) -> Vec<String> {
-    page["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|item| item["message"].as_str().unwrap_or_default().to_owned())
+    item_fields(page, "message")
+        .iter()
+        .map(|message| message.as_str().unwrap_or_default().to_owned())
         .collect()
 }
 

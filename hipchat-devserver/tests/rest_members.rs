@@ -57,12 +57,7 @@ async fn users_server() -> hipchat_devserver::DevServer {
 }
 
 fn ids(page: &Value) -> Vec<Value> {
-    page["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|item| item["id"].clone())
-        .collect()
+    item_fields(page, "id")
 }
 
 #[tokio::test]

@@ -157,13 +157,7 @@ async fn room_lists_page_with_next_and_prev_links() {
     for _ in 0..5 {
         let page = send(client().get(&page_url).bearer_auth("dev")).await;
         assert_eq!(page.status, 200);
-        names.extend(
-            page.body["items"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|i| i["name"].clone()),
-        );
+        names.extend(item_fields(&page.body, "name"));
         match page.body["links"]["next"].as_str() {
             Some(next) => page_url = next.to_owned(),
             None => {
@@ -371,14 +365,7 @@ async fn update_room_needs_every_field_and_archives() {
         404,
         "the old name is gone"
     );
-    let names = |list: &Value| -> Vec<Value> {
-        list["items"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|i| i["name"].clone())
-            .collect()
-    };
+    let names = |list: &Value| item_fields(list, "name");
     assert_eq!(
         names(&rest_get(&server, "/v2/room").await.body),
         [json!("Other")],
@@ -535,25 +522,13 @@ email = "alice@example.com"
 token = "alice"
 user = "@AliceExample"
 
-[[rooms]]
-id = 1
-name = "Ops"
-
-[[rooms]]
-id = 2
-name = "Build"
 "#;
 
 #[tokio::test]
 async fn strict_mode_checks_scopes_kinds_and_rooms() {
-    let server = strict_server(STRICT).await;
+    let server = strict_server(&[STRICT, OPS_AND_BUILD].concat()).await;
     let list = rest(&server, Method::GET, "/v2/room", "admin", None).await;
-    let names: Vec<Value> = list.body["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|i| i["name"].clone())
-        .collect();
+    let names = item_fields(&list.body, "name");
     assert_eq!(
         names,
         [json!("Ops"), json!("Build")],

@@ -316,18 +316,11 @@ room = "Ops"
 token = "viewer"
 scopes = ["view_room"]
 
-[[rooms]]
-id = 1
-name = "Ops"
-
-[[rooms]]
-id = 2
-name = "Build"
 "#;
 
 #[tokio::test]
 async fn strict_webhooks_and_extensions_check_scope_kind_and_room() {
-    let server = strict_server(STRICT).await;
+    let server = strict_server(&[STRICT, OPS_AND_BUILD].concat()).await;
     let body = json!({"url": "http://example.org", "event": "room_message"});
     let scope = rest(
         &server,

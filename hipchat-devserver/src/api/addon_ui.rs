@@ -35,12 +35,9 @@ pub fn update_room_ui(call: &Call) -> Result<Response, ApiError> {
         updates.push((key.to_owned(), content));
     }
     let room = call.room_to_write_at(&caller, 5)?;
-    let mut data = call.state.directory.lock();
-    let room = data
-        .rooms
-        .get_mut(&room.id)
-        .ok_or_else(ApiError::room_not_found)?;
-    room.glances.extend(updates);
-    room.touch();
+    call.change_room(&room, |found| {
+        found.glances.extend(updates);
+        Ok(())
+    })?;
     Ok(rest::no_content())
 }

@@ -240,3 +240,24 @@ pub fn assert_rate_limited_headers(answer: &Answer) {
         );
     }
 }
+
+/// Strict config lines for two rooms: `Ops` (id 1) and `Build` (id 2).
+pub const OPS_AND_BUILD: &str = "
+[[rooms]]
+id = 1
+name = \"Ops\"
+
+[[rooms]]
+id = 2
+name = \"Build\"
+";
+
+/// One field of every item of a list envelope, in order.
+pub fn item_fields(page: &Value, field: &str) -> Vec<Value> {
+    page["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|item| item[field].clone())
+        .collect()
+}

@@ -26,6 +26,7 @@ use serde_json::{Map, Value, json};
 use super::common::{self, Query};
 use crate::auth::{self, Caller};
 use crate::config::TokenKind;
+use crate::directory::{self, Data};
 use crate::error::ApiError;
 use crate::rooms::{self, Room};
 use crate::state::AppState;
@@ -141,6 +142,38 @@ impl Call {
             .map(|value| value.trim().to_owned())
             .filter(|value| !value.is_empty())
             .collect()
+    }
+
+    /// Reads `room` (found with [`Call::room`]) under the directory lock; 404 if it
+    /// went away meanwhile.
+    pub fn read_room<T>(
+        &self,
+        room: &Room,
+        read: impl FnOnce(&Data, &directory::rooms::Room) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let data = self.state.directory.lock();
+        let found = data
+            .rooms
+            .get(&room.id)
+            .ok_or_else(ApiError::room_not_found)?;
+        read(&data, found)
+    }
+
+    /// Changes `room` under the directory lock; when `change` succeeds the room's
+    /// `version` changes too. 404 if the room went away meanwhile.
+    pub fn change_room<T>(
+        &self,
+        room: &Room,
+        change: impl FnOnce(&mut directory::rooms::Room) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut data = self.state.directory.lock();
+        let found = data
+            .rooms
+            .get_mut(&room.id)
+            .ok_or_else(ApiError::room_not_found)?;
+        let changed = change(found)?;
+        found.touch();
+        Ok(changed)
     }
 
     /// The user path segment `index` names (id, email or `@mention`): its id, or 404

@@ -37,13 +37,10 @@ pub fn update_room_avatar(call: &Call) -> Result<Response, ApiError> {
     let image = crate::base64::decode(&avatar)
         .filter(|bytes| crate::base64::image_type(bytes).is_some())
         .ok_or_else(|| validate::not_of_type("avatar", &json!(avatar), "base64 image"))?;
-    let mut data = call.state.directory.lock();
-    let room = data
-        .rooms
-        .get_mut(&room.id)
-        .ok_or_else(ApiError::room_not_found)?;
-    room.avatar = Some(image);
-    room.touch();
+    call.change_room(&room, |found| {
+        found.avatar = Some(image);
+        Ok(())
+    })?;
     Ok(rest::no_content())
 }
 
@@ -51,12 +48,9 @@ pub fn update_room_avatar(call: &Call) -> Result<Response, ApiError> {
 pub fn delete_room_avatar(call: &Call) -> Result<Response, ApiError> {
     let caller = call.authorize(&["admin_room"], kinds::ANY)?;
     let room = call.room(&caller)?;
-    let mut data = call.state.directory.lock();
-    let room = data
-        .rooms
-        .get_mut(&room.id)
-        .ok_or_else(ApiError::room_not_found)?;
-    room.avatar = None;
-    room.touch();
+    call.change_room(&room, |found| {
+        found.avatar = None;
+        Ok(())
+    })?;
     Ok(rest::no_content())
 }

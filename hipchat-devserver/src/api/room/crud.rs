@@ -107,12 +107,10 @@ pub fn get_room(call: &Call) -> Result<Response, ApiError> {
     let caller = call.authorize(&["view_group", "view_room"], kinds::ANY)?;
     let room = call.room(&caller)?;
     let expand = call.expand();
-    let data = call.state.directory.lock();
-    let room = data
-        .rooms
-        .get(&room.id)
-        .ok_or_else(ApiError::room_not_found)?;
-    Ok(rest::ok(shapes::room(&call.links, &data, room, &expand)))
+    let body = call.read_room(&room, |data, found| {
+        Ok(shapes::room(&call.links, data, found, &expand))
+    })?;
+    Ok(rest::ok(body))
 }
 
 /// update_room: scope admin_room or manage_rooms; G U; all fields required; 204.

@@ -44,38 +44,29 @@ pub fn put_extension(call: &Call) -> Result<Response, ApiError> {
     };
     let body = call.json(rules)?;
     let room = call.room_to_write(&caller)?;
-    let mut data = call.state.directory.lock();
-    let next_id = data.next_id();
-    let room = data
-        .rooms
-        .get_mut(&room.id)
-        .ok_or_else(ApiError::room_not_found)?;
+    let next_id = call.state.directory.lock().next_id();
     let descriptor = Value::Object(body);
-    let existing = room
-        .extensions
-        .iter()
-        .position(|extension| extension.kind == kind && extension.key == key);
-    let id = match existing {
-        Some(at) => {
-            room.extensions[at].descriptor = descriptor;
-            room.extensions[at].id
+    let id = call.change_room(&room, |found| {
+        let same = |extension: &Extension| extension.kind == kind && extension.key == key;
+        match found.extensions.iter().position(same) {
+            Some(at) => {
+                found.extensions[at].descriptor = descriptor;
+                Ok(found.extensions[at].id)
+            }
+            None if found.extensions.len() >= MAX_EXTENSIONS => Err(ApiError::bad_request(
+                format!("You can only create {MAX_EXTENSIONS} extensions in a room"),
+            )),
+            None => {
+                found.extensions.push(Extension {
+                    id: next_id,
+                    kind,
+                    key: key.clone(),
+                    descriptor,
+                });
+                Ok(next_id)
+            }
         }
-        None if room.extensions.len() >= MAX_EXTENSIONS => {
-            return Err(ApiError::bad_request(format!(
-                "You can only create {MAX_EXTENSIONS} extensions in a room"
-            )));
-        }
-        None => {
-            room.extensions.push(Extension {
-                id: next_id,
-                kind,
-                key: key.clone(),
-                descriptor,
-            });
-            next_id
-        }
-    };
-    room.touch();
+    })?;
     let url = call.links.url(&extension_path(room.id, kind, &key));
     Ok(match kind {
         ExtensionKind::Glance => rest::no_content(),
@@ -88,19 +79,17 @@ pub fn get_extension(call: &Call) -> Result<Response, ApiError> {
     let caller = call.authorize(&[], kinds::ADDON)?;
     let (kind, key) = kind_and_key(call)?;
     let room = call.room(&caller)?;
-    let data = call.state.directory.lock();
-    let room = data
-        .rooms
-        .get(&room.id)
-        .ok_or_else(ApiError::room_not_found)?;
-    let extension = room
-        .extensions
-        .iter()
-        .find(|extension| extension.kind == kind && extension.key == key)
-        .ok_or_else(not_found)?;
-    let mut body = extension.descriptor.clone();
+    let mut body = call.read_room(&room, |_, found| {
+        let extension = found
+            .extensions
+            .iter()
+            .find(|extension| extension.kind == kind && extension.key == key)
+            .ok_or_else(not_found)?;
+        let mut body = extension.descriptor.clone();
+        body["id"] = json!(extension.id);
+        Ok(body)
+    })?;
     body["key"] = json!(key);
-    body["id"] = json!(extension.id);
     body["links"] = json!({"self": call.links.url(&extension_path(room.id, kind, &key))});
     Ok(rest::ok(body))
 }
@@ -110,17 +99,15 @@ pub fn delete_extension(call: &Call) -> Result<Response, ApiError> {
     let caller = call.authorize(&[], kinds::ADDON)?;
     let (kind, key) = kind_and_key(call)?;
     let room = call.room(&caller)?;
-    let mut data = call.state.directory.lock();
-    let room = data
-        .rooms
-        .get_mut(&room.id)
-        .ok_or_else(ApiError::room_not_found)?;
-    let before = room.extensions.len();
-    room.extensions
-        .retain(|extension| !(extension.kind == kind && extension.key == key));
-    if room.extensions.len() == before {
-        return Err(not_found());
-    }
-    room.touch();
+    call.change_room(&room, |found| {
+        let same = |extension: &Extension| extension.kind == kind && extension.key == key;
+        let at = found
+            .extensions
+            .iter()
+            .position(same)
+            .ok_or_else(not_found)?;
+        found.extensions.remove(at);
+        Ok(())
+    })?;
     Ok(rest::no_content())
 }

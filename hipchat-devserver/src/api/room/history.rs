@@ -19,12 +19,7 @@ const SCOPES: &[&str] = &["view_messages"];
 fn items(call: &Call) -> Result<Vec<Item>, ApiError> {
     let caller = call.authorize(SCOPES, kinds::ANY)?;
     let room = call.room(&caller)?;
-    let data = call.state.directory.lock();
-    let room = data
-        .rooms
-        .get(&room.id)
-        .ok_or_else(ApiError::room_not_found)?;
-    Ok(room.history.clone())
+    call.read_room(&room, |_, room| Ok(room.history.clone()))
 }
 
 /// view_room_history: §5.2 parameters, the [emulator] window semantics.
@@ -69,16 +64,12 @@ pub fn reply_to_message(call: &Call) -> Result<Response, ApiError> {
     let parent = common::text(&body, "parentMessageId")
         .or_else(|| common::text(&body, "parent_message_id"))
         .ok_or_else(|| validate::required(&Field::string("parentMessageId", true, 1, None)))?;
-    let known = call
-        .state
-        .directory
-        .lock()
-        .rooms
-        .get(&room.id)
-        .is_some_and(|room| room.history.iter().any(|item| item.id == parent));
-    if !known {
-        return Err(rest::not_found("Message not found"));
-    }
+    call.read_room(&room, |_, room| {
+        match room.history.iter().any(|item| item.id == parent) {
+            true => Ok(()),
+            false => Err(rest::not_found("Message not found")),
+        }
+    })?;
     let flood = common::take_flood(&call.state, &format!("room:{}", room.name))?;
     let message = NewMessage {
         room_id: Some(room.id),

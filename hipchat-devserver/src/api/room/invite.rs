@@ -19,16 +19,15 @@ pub fn invite_user(call: &Call) -> Result<Response, ApiError> {
     let room = call.room(&caller)?;
     let user_id = call.user_at(5)?;
     let body = call.json(RULES)?;
-    let mut data = call.state.directory.lock();
-    let room = data
-        .rooms
-        .get_mut(&room.id)
-        .ok_or_else(ApiError::room_not_found)?;
-    if room.privacy == Privacy::Private {
-        return Err(ApiError::bad_request(
-            "Room is private: add members instead of inviting",
-        ));
-    }
-    room.invites.push((user_id, rest::text(&body, "reason")));
+    let reason = rest::text(&body, "reason");
+    call.change_room(&room, |room| {
+        if room.privacy == Privacy::Private {
+            return Err(ApiError::bad_request(
+                "Room is private: add members instead of inviting",
+            ));
+        }
+        room.invites.push((user_id, reason));
+        Ok(())
+    })?;
     Ok(rest::no_content())
 }

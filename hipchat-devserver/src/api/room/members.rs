@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::api::rest::{self, Call, envelope, shapes};
 use crate::auth::kinds;
-use crate::directory::rooms::{Member, Privacy};
+use crate::directory::rooms::{Member, Privacy, Room};
 use crate::error::ApiError;
 use crate::validate::{self, Field, Kind};
 
@@ -22,29 +22,28 @@ fn public_room() -> ApiError {
     ApiError::bad_request("Room is public: only private rooms have members")
 }
 
+/// 400 unless `room` is private.
+fn private(room: &Room) -> Result<(), ApiError> {
+    match room.privacy {
+        Privacy::Private => Ok(()),
+        Privacy::Public => Err(public_room()),
+    }
+}
+
 /// get_all_members: envelope of user references with `room_roles`.
 pub fn get_all_members(call: &Call) -> Result<Response, ApiError> {
     let caller = call.authorize(&["view_group", "view_room"], kinds::ANY)?;
     let room = call.room(&caller)?;
     let paging = envelope::Paging::from_call(call, 100)?;
-    let data = call.state.directory.lock();
-    let room = data
-        .rooms
-        .get(&room.id)
-        .ok_or_else(ApiError::room_not_found)?;
-    if room.privacy == Privacy::Public {
-        return Err(public_room());
-    }
-    let items: Vec<Value> = room
-        .members
-        .iter()
-        .map(|member| {
-            let mut item = shapes::user_ref_by_id(&call.links, &data, member.user_id);
+    let items = call.read_room(&room, |data, room| {
+        private(room)?;
+        let member = |member: &Member| {
+            let mut item = shapes::user_ref_by_id(&call.links, data, member.user_id);
             item["room_roles"] = Value::from(member.room_roles.clone());
             item
-        })
-        .collect();
-    drop(data);
+        };
+        Ok(room.members.iter().map(member).collect())
+    })?;
     Ok(rest::ok(envelope::page(call, paging, items)))
 }
 
@@ -64,22 +63,17 @@ pub fn add_member(call: &Call) -> Result<Response, ApiError> {
             })
             .collect::<Result<_, _>>()?,
     };
-    let mut data = call.state.directory.lock();
-    let room = data
-        .rooms
-        .get_mut(&room.id)
-        .ok_or_else(ApiError::room_not_found)?;
-    if room.privacy == Privacy::Public {
-        return Err(public_room());
-    }
-    match room.members.iter_mut().find(|m| m.user_id == user_id) {
-        Some(member) => member.room_roles = room_roles,
-        None => room.members.push(Member {
-            user_id,
-            room_roles,
-        }),
-    }
-    room.touch();
+    call.change_room(&room, |room| {
+        private(room)?;
+        match room.members.iter_mut().find(|m| m.user_id == user_id) {
+            Some(member) => member.room_roles = room_roles,
+            None => room.members.push(Member {
+                user_id,
+                room_roles,
+            }),
+        }
+        Ok(())
+    })?;
     Ok(rest::no_content())
 }
 
@@ -88,15 +82,10 @@ pub fn remove_member(call: &Call) -> Result<Response, ApiError> {
     let caller = call.authorize(&["admin_room"], kinds::ANY)?;
     let room = call.room(&caller)?;
     let user_id = call.user_at(5)?;
-    let mut data = call.state.directory.lock();
-    let room = data
-        .rooms
-        .get_mut(&room.id)
-        .ok_or_else(ApiError::room_not_found)?;
-    if room.privacy == Privacy::Public {
-        return Err(public_room());
-    }
-    room.members.retain(|member| member.user_id != user_id);
-    room.touch();
+    call.change_room(&room, |room| {
+        private(room)?;
+        room.members.retain(|member| member.user_id != user_id);
+        Ok(())
+    })?;
     Ok(rest::no_content())
 }

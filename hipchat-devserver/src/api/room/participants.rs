@@ -4,7 +4,6 @@
 //! or `PUT /admin/rooms/{room}/participants`.
 
 use axum::response::Response;
-use serde_json::Value;
 
 use crate::api::rest::{self, Call, envelope, shapes};
 use crate::auth::kinds;
@@ -17,23 +16,19 @@ pub fn get_all_participants(call: &Call) -> Result<Response, ApiError> {
     let paging = envelope::Paging::from_call(call, 100)?;
     let offline = envelope::boolean(call, "include-offline", false)?;
     let full = call.expands("items");
-    let data = call.state.directory.lock();
-    let room = data
-        .rooms
-        .get(&room.id)
-        .ok_or_else(ApiError::room_not_found)?;
-    let items: Vec<Value> = room
-        .participants
-        .iter()
-        .filter(|(_, online)| offline || *online)
-        .map(|(id, _)| {
+    let items = call.read_room(&room, |data, room| {
+        let person = |(id, _): &(u64, bool)| {
             if full {
-                shapes::user_by_id(&call.links, &data, *id)
+                shapes::user_by_id(&call.links, data, *id)
             } else {
-                shapes::user_ref_by_id(&call.links, &data, *id)
+                shapes::user_ref_by_id(&call.links, data, *id)
             }
-        })
-        .collect();
-    drop(data);
+        };
+        let shown = room
+            .participants
+            .iter()
+            .filter(|(_, online)| offline || *online);
+        Ok(shown.map(person).collect())
+    })?;
     Ok(rest::ok(envelope::page(call, paging, items)))
 }

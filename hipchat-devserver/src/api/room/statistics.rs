@@ -11,10 +11,6 @@ use crate::error::ApiError;
 pub fn get_room_statistics(call: &Call) -> Result<Response, ApiError> {
     let caller = call.authorize(&["view_group", "view_room"], kinds::ANY)?;
     let room = call.room(&caller)?;
-    let data = call.state.directory.lock();
-    let room = data
-        .rooms
-        .get(&room.id)
-        .ok_or_else(ApiError::room_not_found)?;
-    Ok(rest::ok(shapes::statistics(&call.links, room)))
+    let body = call.read_room(&room, |_, room| Ok(shapes::statistics(&call.links, room)))?;
+    Ok(rest::ok(body))
 }

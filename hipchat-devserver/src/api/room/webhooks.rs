@@ -74,15 +74,13 @@ pub fn create_webhook(call: &Call) -> Result<Response, ApiError> {
     let room = call.room(&caller)?;
     let body = call.json(CREATE)?;
     let now = call.state.clock.now();
-    let mut data = call.state.directory.lock();
-    let id = data.next_id();
-    let room = data
-        .rooms
-        .get_mut(&room.id)
-        .ok_or_else(ApiError::room_not_found)?;
-    room.webhooks
-        .push(from_body(id, &body, caller.user_id, now));
-    room.touch();
+    let id = call.state.directory.lock().next_id();
+    call.change_room(&room, |found| {
+        found
+            .webhooks
+            .push(from_body(id, &body, caller.user_id, now));
+        Ok(())
+    })?;
     Ok(rest::created(
         id,
         call.links.url(&webhook_path(room.id, id)),
@@ -94,17 +92,10 @@ pub fn get_all_webhooks(call: &Call) -> Result<Response, ApiError> {
     let caller = call.authorize(SCOPES, kinds::ANY)?;
     let room = call.room(&caller)?;
     let paging = envelope::Paging::from_call(call, 100)?;
-    let data = call.state.directory.lock();
-    let room = data
-        .rooms
-        .get(&room.id)
-        .ok_or_else(ApiError::room_not_found)?;
-    let items: Vec<Value> = room
-        .webhooks
-        .iter()
-        .map(|hook| list_item(call, room.id, hook))
-        .collect();
-    drop(data);
+    let items = call.read_room(&room, |_, found| {
+        let item = |hook: &Webhook| list_item(call, found.id, hook);
+        Ok(found.webhooks.iter().map(item).collect())
+    })?;
     Ok(rest::ok(envelope::page(call, paging, items)))
 }
 
@@ -119,23 +110,21 @@ pub fn get_webhook(call: &Call) -> Result<Response, ApiError> {
     let caller = call.authorize(SCOPES, kinds::ANY)?;
     let room = call.room(&caller)?;
     let id = webhook_id(call)?;
-    let data = call.state.directory.lock();
-    let room = data
-        .rooms
-        .get(&room.id)
-        .ok_or_else(ApiError::room_not_found)?;
-    let hook = room
-        .webhooks
-        .iter()
-        .find(|hook| hook.id == id)
-        .ok_or_else(|| rest::not_found("Webhook not found"))?;
-    let mut body = list_item(call, room.id, hook);
-    body["room"] = shapes::room_ref(&call.links, room);
-    body["creator"] = hook.creator.map_or(Value::Null, |id| {
-        shapes::user_ref_by_id(&call.links, &data, id)
-    });
-    body["created"] = json!(shapes::iso_seconds(hook.created));
-    body["authentication"] = json!(hook.authentication);
+    let body = call.read_room(&room, |data, found| {
+        let hook = found
+            .webhooks
+            .iter()
+            .find(|hook| hook.id == id)
+            .ok_or_else(|| rest::not_found("Webhook not found"))?;
+        let mut body = list_item(call, found.id, hook);
+        body["room"] = shapes::room_ref(&call.links, found);
+        body["creator"] = hook.creator.map_or(Value::Null, |id| {
+            shapes::user_ref_by_id(&call.links, data, id)
+        });
+        body["created"] = json!(shapes::iso_seconds(hook.created));
+        body["authentication"] = json!(hook.authentication);
+        Ok(body)
+    })?;
     Ok(rest::ok(body))
 }
 
@@ -144,16 +133,11 @@ pub fn delete_webhook(call: &Call) -> Result<Response, ApiError> {
     let caller = call.authorize(SCOPES, kinds::ANY)?;
     let room = call.room(&caller)?;
     let id = webhook_id(call)?;
-    let mut data = call.state.directory.lock();
-    let room = data
-        .rooms
-        .get_mut(&room.id)
-        .ok_or_else(ApiError::room_not_found)?;
-    let before = room.webhooks.len();
-    room.webhooks.retain(|hook| hook.id != id);
-    if room.webhooks.len() == before {
-        return Err(rest::not_found("Webhook not found"));
-    }
-    room.touch();
+    call.change_room(&room, |found| {
+        let at = found.webhooks.iter().position(|hook| hook.id == id);
+        let at = at.ok_or_else(|| rest::not_found("Webhook not found"))?;
+        found.webhooks.remove(at);
+        Ok(())
+    })?;
     Ok(rest::no_content())
 }
