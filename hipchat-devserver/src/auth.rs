@@ -61,6 +61,9 @@ pub struct Caller {
     pub kind: Option<TokenKind>,
     /// The user the token acts as.
     pub user_id: u64,
+    /// An add-on's key (strict tokens with `addon_key`): its notifications carry
+    /// `notification_sender`.
+    pub addon_key: Option<String>,
 }
 
 impl Caller {
@@ -128,6 +131,7 @@ pub fn authenticate(
             room: None,
             kind: None,
             user_id: OWNER_ID,
+            addon_key: None,
         });
     }
     let known: &TokenConfig = state
@@ -159,5 +163,6 @@ pub fn authenticate(
         room: known.room.clone(),
         kind: Some(kind),
         user_id,
+        addon_key: known.addon_key.clone(),
     })
 }

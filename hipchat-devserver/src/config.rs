@@ -14,6 +14,7 @@
 //!                        # default "room" when `room` is set, else "user"
 //! user = "@alice"        # optional: the user it acts as (id, email or @mention); default
 //!                        # the group's owner (id 1, @dev)
+//! addon_key = "my-addon" # optional: an add-on's token (history: notification_sender)
 //!
 //! [[tokens]]
 //! token = "old-v1-token"
@@ -87,6 +88,10 @@ pub struct TokenConfig {
     /// The user the token acts as (id, email or `@mention`); default the group's owner.
     #[serde(default)]
     pub user: Option<String>,
+    /// An add-on's key: the token is that add-on's, and its notifications' history items
+    /// carry `notification_sender` `{"client_id","id": key,"type":"addon"}`.
+    #[serde(default)]
+    pub addon_key: Option<String>,
 }
 
 /// A caller kind (spec v2 §1, "Access:" in HipChat's reference).

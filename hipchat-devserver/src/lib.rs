@@ -149,18 +149,7 @@ impl DevServerBuilder {
         let addr = listener.local_addr()?;
         let (stop, stopping) = watch::channel(false);
         let directory = directory::Directory::new(&self.config, self.clock.now());
-        if !self.config.strict {
-            // Rooms of messages kept in the database file exist again.
-            let mut rooms = directory.lock();
-            for (recipient, id, _) in store.recipients() {
-                if let (Recipient::Room(name), Some(id)) = (recipient, id)
-                    && rooms.room(&name).is_none()
-                {
-                    let owner = directory::users::OWNER_ID;
-                    rooms.add_room(Some(id), name, owner, self.clock.now());
-                }
-            }
-        }
+        restore_rooms(&directory, &store, self.config.strict, self.clock.now());
         let state = AppState(Arc::new(Shared {
             directory,
             limiter: rate_limit::RateLimiter::new(self.config.rate_limit),
@@ -190,6 +179,34 @@ impl DevServerBuilder {
             stop,
             task: Some(task),
         })
+    }
+}
+
+/// Rooms and room history again for the messages a database file kept (permissive
+/// mode: their rooms exist again; strict mode: for the configured rooms). Items are dated
+/// by arrival; who sent a message is not kept in the file (the owner is assumed).
+fn restore_rooms(
+    directory: &directory::Directory,
+    store: &store::Store,
+    strict: bool,
+    now: std::time::SystemTime,
+) {
+    let mut data = directory.lock();
+    for recorded in store.since(0) {
+        let (Recipient::Room(name), Some(id)) = (&recorded.recipient, recorded.room_id) else {
+            continue;
+        };
+        if !strict && data.room(name).is_none() && !data.rooms.contains_key(&id) {
+            data.add_room(Some(id), name.clone(), directory::users::OWNER_ID, now);
+        }
+        let arrived = humantime::parse_rfc3339(&recorded.timestamp).unwrap_or(now);
+        let date = data.next_date(arrived);
+        if let Some(item) = directory::history::Item::from_recorded(&recorded, None, None, date)
+            && let Some(room) = data.rooms.get_mut(&id)
+        {
+            room.history.push(item);
+            room.last_active = Some(arrived);
+        }
     }
 }
 

@@ -114,6 +114,8 @@ pub struct NewMessage {
     pub link: Option<String>,
     /// The user who sent it (messages), for the room's history; not recorded.
     pub user_id: Option<u64>,
+    /// The sending add-on's key (notifications), for the room's history; not recorded.
+    pub addon_key: Option<String>,
 }
 
 impl NewMessage {
@@ -134,6 +136,7 @@ impl NewMessage {
             card: None,
             link: None,
             user_id: None,
+            addon_key: None,
         }
     }
 }

@@ -215,3 +215,30 @@ fn the_binary_takes_db_and_reports_a_bad_one() {
         .expect("the binary runs");
     assert!(String::from_utf8_lossy(&help.stdout).contains("--db <FILE>"));
 }
+
+#[tokio::test]
+async fn rooms_and_their_history_come_back_after_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("messages.db");
+    let server = start_on(&path).await;
+    post_json(
+        &server,
+        "/v2/room/Ops/notification",
+        &json!({"message": "kept", "from": "ci"}),
+    )
+    .await;
+    let before = server.room_history("Ops");
+    let id = server.room("Ops").expect("room")["id"].clone();
+    server.stop().await.expect("stops");
+
+    let again = start_on(&path).await;
+    assert_eq!(again.room("Ops").expect("the room exists again")["id"], id);
+    let after = again.room_history("Ops");
+    assert_eq!(after.len(), 1);
+    for field in ["id", "type", "from", "message", "color", "message_format"] {
+        assert_eq!(after[0][field], before[0][field], "{field}");
+    }
+    let history = common::rest_get(&again, "/v2/room/Ops/history").await;
+    assert_eq!(history.body["items"][0]["message"], "kept");
+    again.stop().await.expect("stops");
+}

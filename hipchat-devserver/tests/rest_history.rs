@@ -364,6 +364,8 @@ scopes = ["view_room", "view_group"]
 [[tokens]]
 token = "addon"
 kind = "group"
+label = "My add-on"
+addon_key = "my-addon"
 
 [[tokens]]
 token = "user"

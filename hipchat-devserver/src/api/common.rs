@@ -110,6 +110,8 @@ pub struct Accepted {
     pub sender: String,
     /// The user the token acts as.
     pub user_id: u64,
+    /// The add-on key of an add-on's token.
+    pub addon_key: Option<String>,
     /// The room or user it goes to.
     pub recipient: Recipient,
     /// The room's numeric id, when known.
@@ -141,6 +143,7 @@ impl Accepted {
         NewMessage {
             room_id: self.room_id,
             user_id: Some(self.user_id),
+            addon_key: self.addon_key.clone(),
             ..NewMessage::plain(
                 kind,
                 self.recipient.clone(),
@@ -205,6 +208,7 @@ pub fn accept(
     Ok(Step::Accepted(Accepted {
         sender: caller.label,
         user_id: caller.user_id,
+        addon_key: caller.addon_key,
         recipient,
         room_id,
         body,
@@ -267,8 +271,9 @@ pub fn peek_flood(state: &AppState, key: &str) -> HeaderMap {
 pub fn record(state: &AppState, message: NewMessage) -> Recorded {
     state.stats.accepted();
     let user_id = message.user_id;
+    let addon_key = message.addon_key.clone();
     let recorded = state.store.record(message, state.clock.now());
-    crate::api::rest::history::add_recorded(state, &recorded, user_id);
+    crate::api::rest::history::add_recorded(state, &recorded, user_id, addon_key);
     tracing::info!(
         seq = recorded.seq,
         recipient = ?recorded.recipient,

@@ -1,6 +1,9 @@
 //! History items as the server keeps them (spec v2 §3.5): built when a write is accepted
 //! (notification, message, reply, share, topic) and shown by the history endpoints.
 
+use super::users::OWNER_ID;
+use crate::recorded::{Kind, Recorded};
+
 /// The item's `type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemKind {
@@ -57,6 +60,8 @@ pub struct Item {
     pub parent_id: Option<String>,
     /// A shared link (share_link).
     pub link: Option<String>,
+    /// The sending add-on's key (notifications from add-on tokens).
+    pub addon_key: Option<String>,
     /// Deleted items keep their place with a `null` message.
     pub deleted: bool,
 }
@@ -82,7 +87,47 @@ impl Item {
             attach_to: None,
             parent_id: None,
             link: None,
+            addon_key: None,
             deleted: false,
         }
+    }
+
+    /// The room history item of a recorded message, dated `date_micros`, with the
+    /// recorded id: notifications and v1 → `notification` from the sender label (`label
+    /// - from`) with format, color, card (as JSON text), `attach_to` and the add-on's key;
+    /// messages and shared links → `message` from `user_id` (default the owner).
+    /// Private messages have none.
+    pub fn from_recorded(
+        recorded: &Recorded,
+        user_id: Option<u64>,
+        addon_key: Option<String>,
+        date_micros: i64,
+    ) -> Option<Self> {
+        let (kind, from) = match recorded.kind {
+            Kind::Notification | Kind::V1 => (
+                ItemKind::Notification,
+                Sender::Label(recorded.sender_label()),
+            ),
+            Kind::Message | Kind::ShareLink => {
+                (ItemKind::Message, Sender::User(user_id.unwrap_or(OWNER_ID)))
+            }
+            Kind::PrivateMessage => return None,
+        };
+        let mut item = Self::new(
+            recorded.id.clone(),
+            date_micros,
+            kind,
+            from,
+            recorded.message.clone(),
+        );
+        if kind == ItemKind::Notification {
+            item.message_format = Some(recorded.message_format.clone());
+            item.color = Some(recorded.color.clone());
+            item.card = recorded.card.as_ref().map(ToString::to_string);
+            item.attach_to = recorded.attach_to.clone();
+            item.addon_key = addon_key;
+        }
+        item.link = recorded.link.clone();
+        Some(item)
     }
 }

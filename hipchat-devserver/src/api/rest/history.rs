@@ -9,64 +9,44 @@ use serde_json::json;
 
 use super::Call;
 use super::envelope;
-use crate::directory::history::{Item, ItemKind, Sender};
-use crate::directory::users::OWNER_ID;
+use crate::directory::history::Item;
 use crate::error::ApiError;
-use crate::recorded::{Kind, Recorded};
+use crate::recorded::Recorded;
 use crate::state::AppState;
 use crate::validate;
 
 /// How many items `date=recent` and view_recent_room_history return by default.
 pub const RECENT: usize = 75;
 
-/// Adds the room history item of a recorded room message (notifications and v1 →
-/// `notification` from the sender label; messages and shared links → `message` from
-/// `user_id`, default the owner). Private messages have no room history.
-pub fn add_recorded(state: &AppState, recorded: &Recorded, user_id: Option<u64>) {
+/// Adds the room history item of a recorded room message (see
+/// [`Item::from_recorded`]); `user_id` sent it (messages), `addon_key` is the sending
+/// add-on's key (notifications).
+pub fn add_recorded(
+    state: &AppState,
+    recorded: &Recorded,
+    user_id: Option<u64>,
+    addon_key: Option<String>,
+) {
     let Some(room_id) = recorded.room_id else {
         return;
     };
-    let user = Sender::User(user_id.unwrap_or(OWNER_ID));
-    let kind = match recorded.kind {
-        Kind::Notification | Kind::V1 => ItemKind::Notification,
-        Kind::Message | Kind::ShareLink => ItemKind::Message,
-        Kind::PrivateMessage => return,
-    };
     add(state, room_id, |_new_id, date| {
-        let from = match kind {
-            ItemKind::Notification => Sender::Label(recorded.sender_label()),
-            _ => user,
-        };
-        let mut item = Item::new(
-            recorded.id.clone(),
-            date,
-            kind,
-            from,
-            recorded.message.clone(),
-        );
-        if kind == ItemKind::Notification {
-            item.message_format = Some(recorded.message_format.clone());
-            item.color = Some(recorded.color.clone());
-            item.card = recorded.card.as_ref().map(ToString::to_string);
-            item.attach_to = recorded.attach_to.clone();
-        }
-        item.link = recorded.link.clone();
-        item
+        Item::from_recorded(recorded, user_id, addon_key, date)
     });
 }
 
 /// Adds the item `build` makes from a new UUID and the next date to room `room_id`'s
-/// history (no-op when the room is gone); returns the item's id.
+/// history (no-op when the room is gone or `build` makes none); returns the item's id.
 pub fn add(
     state: &AppState,
     room_id: u64,
-    build: impl FnOnce(String, i64) -> Item,
+    build: impl FnOnce(String, i64) -> Option<Item>,
 ) -> Option<String> {
     let now = state.clock.now();
     let mut data = state.directory.lock();
     let date = data.next_date(now);
     let room = data.rooms.get_mut(&room_id)?;
-    let item = build(uuid::Uuid::new_v4().to_string(), date);
+    let item = build(uuid::Uuid::new_v4().to_string(), date)?;
     let id = item.id.clone();
     room.push_history(item, now);
     Some(id)

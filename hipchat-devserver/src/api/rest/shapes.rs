@@ -216,6 +216,10 @@ pub fn history_item(links: &Links, data: &Data, item: &Item) -> Value {
         if let Some(attach_to) = &item.attach_to {
             out["attach_to"] = json!(attach_to);
         }
+        if let Some(key) = &item.addon_key {
+            out["notification_sender"] =
+                json!({"client_id": client_id(key), "id": key, "type": "addon"});
+        }
     }
     if let Some(link) = &item.link {
         out["message_links"] = json!([{"type": "link", "url": link, "link": {"fullUrl": link}}]);
@@ -224,4 +228,18 @@ pub fn history_item(links: &Links, data: &Data, item: &Item) -> Value {
         out["parentMessageId"] = json!(parent);
     }
     out
+}
+
+/// A stable UUID for an add-on key (its OAuth client id in `notification_sender`).
+pub fn client_id(addon_key: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let half = |salt: u8| {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (salt, addon_key).hash(&mut hasher);
+        hasher.finish()
+    };
+    let bits = (u128::from(half(1)) << 64) | u128::from(half(2));
+    uuid::Builder::from_random_bytes(bits.to_be_bytes())
+        .into_uuid()
+        .to_string()
 }

@@ -42,7 +42,13 @@ pub fn set(state: &AppState, room_id: u64, topic: String, user_id: u64) -> Resul
         room.touch();
     }
     history::add(state, room_id, |id, date| {
-        Item::new(id, date, ItemKind::Topic, Sender::User(user_id), topic)
+        Some(Item::new(
+            id,
+            date,
+            ItemKind::Topic,
+            Sender::User(user_id),
+            topic,
+        ))
     });
     Ok(())
 }
