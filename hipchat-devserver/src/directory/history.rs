@@ -93,8 +93,9 @@ impl Item {
     }
 
     /// The room history item of a recorded message, dated `date_micros`, with the
-    /// recorded id: notifications and v1 → `notification` from the sender label (`label
-    /// - from`) with format, color, card (as JSON text), `attach_to` and the add-on's key;
+    /// recorded id: notifications and v1 → `notification` from the sender label
+    /// (`"label - from"`) with format, color, card (as JSON text), `attach_to` and the
+    /// add-on's key;
     /// messages and shared links → `message` from `user_id` (default the owner).
     /// Private messages have none.
     pub fn from_recorded(
