@@ -454,6 +454,7 @@ async fn set_topic_checks_length_and_records_a_topic_item() {
     assert_eq!(last["message"], "Deploys @dev");
     assert_eq!(last["from"]["id"], 1);
     assert_eq!(history.len(), 3);
+    assert_eq!(last["mentions"], json!([]), "topic items mention nobody");
 }
 
 #[tokio::test]

@@ -107,6 +107,16 @@ async fn webhooks_are_created_listed_read_and_deleted() {
 #[tokio::test]
 async fn extensions_are_kept_per_room_up_to_ten() {
     let (server, _clock) = server().await;
+    let early = rest(
+        &server,
+        Method::PUT,
+        "/v2/room/Ops/extension/glance/status",
+        "dev",
+        Some(&json!({})),
+    )
+    .await;
+    assert_eq!(early.status, 404, "the room must exist");
+    notify(&server, &json!({"message": "make Ops"})).await;
     let put = |path: String, body: Value| {
         let server = &server;
         async move { rest(server, Method::PUT, &path, "dev", Some(&body)).await }
@@ -119,7 +129,7 @@ async fn extensions_are_kept_per_room_up_to_ten() {
     assert_eq!(
         (glance.status, glance.text.as_str()),
         (204, ""),
-        "glance PUT is 204; creates the room"
+        "glance PUT is 204"
     );
     let action = put(
         "/v2/room/Ops/extension/action/deploy".into(),
@@ -211,13 +221,16 @@ async fn extensions_are_kept_per_room_up_to_ten() {
         .await
         .status,
         204,
-        "room again"
+        "a slot is free again"
     );
 }
 
 #[tokio::test]
 async fn addon_ui_updates_keep_glance_content() {
     let (server, _clock) = server().await;
+    let early = post_json(&server, "/v2/addon/ui/room/Ops", &json!({"glance": []})).await;
+    assert_eq!(early.status, 404, "the room must exist");
+    notify(&server, &json!({"message": "make Ops"})).await;
     let body = json!({"glance": [{"key": "status", "content": {"label": {"type": "html", "value": "<b>3</b>"}}}]});
     let updated = post_json(&server, "/v2/addon/ui/room/Ops", &body).await;
     assert_eq!((updated.status, updated.text.as_str()), (204, ""));

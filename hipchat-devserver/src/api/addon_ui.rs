@@ -34,7 +34,7 @@ pub fn update_room_ui(call: &Call) -> Result<Response, ApiError> {
         let content = glance.get("content").cloned().unwrap_or(Value::Null);
         updates.push((key.to_owned(), content));
     }
-    let room = call.room_to_write_at(&caller, 5)?;
+    let room = call.room_at(&caller, 5)?;
     call.change_room(&room, |found| {
         found.glances.extend(updates);
         Ok(())

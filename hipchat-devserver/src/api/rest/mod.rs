@@ -104,12 +104,7 @@ impl Call {
     /// The room the path names (segment 3), created on first use in permissive mode
     /// (writes that make a room exist, such as set_topic).
     pub fn room_to_write(&self, caller: &Caller) -> Result<Room, ApiError> {
-        self.room_to_write_at(caller, 3)
-    }
-
-    /// The room path segment `index` names, created on first use in permissive mode.
-    pub fn room_to_write_at(&self, caller: &Caller, index: usize) -> Result<Room, ApiError> {
-        let reference = rooms::decode_segment(self.raw_segment(index))?;
+        let reference = rooms::decode_segment(self.raw_segment(3))?;
         let room = rooms::find_or_create(&self.state, &reference, caller.user_id)?;
         caller.check_room(&room)?;
         Ok(room)

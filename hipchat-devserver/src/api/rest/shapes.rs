@@ -205,7 +205,10 @@ pub fn history_item(links: &Links, data: &Data, item: &Item) -> Value {
         "type": item.kind.as_str(),
         "from": from,
         "message": if item.deleted { Value::Null } else { json!(item.message) },
-        "mentions": mentions(links, data, &item.message),
+        "mentions": match item.kind {
+            ItemKind::Topic => Vec::new(),
+            _ => mentions(links, data, &item.message),
+        },
     });
     if item.kind == ItemKind::Notification {
         out["message_format"] = json!(item.message_format.as_deref().unwrap_or("html"));

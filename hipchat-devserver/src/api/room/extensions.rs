@@ -1,6 +1,6 @@
 //! Room extensions (spec v2 §9, §6 create_room_webhook):
 //! `PUT`/`GET`/`DELETE /v2/room/{room}/extension/{glance|webhook|action}/{key}`; add-on
-//! callers (G R), no scope beyond the token. PUT stores the descriptor-shaped body (a
+//! callers (G R), no scope beyond the token; the room must exist. PUT stores the descriptor-shaped body (a
 //! webhook's is checked as create_webhook's: `url`, `event`); at most 10 per room (an
 //! 11th → 400); glance PUT → 204, action and webhook PUT → 201 `{id, links}` [decision].
 //! GET → the descriptor with `key`, `id` and `links.self`; DELETE → 204; unknown → 404
@@ -43,7 +43,7 @@ pub fn put_extension(call: &Call) -> Result<Response, ApiError> {
         ExtensionKind::Glance | ExtensionKind::Action => &[],
     };
     let body = call.json(rules)?;
-    let room = call.room_to_write(&caller)?;
+    let room = call.room(&caller)?;
     let next_id = call.state.directory.lock().next_id();
     let descriptor = Value::Object(body);
     let id = call.change_room(&room, |found| {
