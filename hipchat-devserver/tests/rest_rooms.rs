@@ -207,6 +207,11 @@ async fn paging_parameters_are_checked() {
         "include-private",
         "type",
     );
+    assert_invalid(
+        &rest_get(&server, "/v2/room?start-index=99999999999999999999999").await,
+        "start-index",
+        "type",
+    );
     assert_eq!(
         rest_get(&server, "/v2/room?max-results=1000").await.status,
         200
@@ -341,6 +346,26 @@ async fn update_room_needs_every_field_and_archives() {
         let answer = rest(&server, Method::PUT, "/v2/room/Ops", "dev", Some(&body)).await;
         assert_invalid(&answer, field, "required");
     }
+    for (owner, why) in [
+        (json!({}), "no id"),
+        (json!({"id": 99}), "unknown user"),
+        (json!(1), "not an object"),
+    ] {
+        let mut body = full.clone();
+        body["owner"] = owner;
+        let answer = rest(&server, Method::PUT, "/v2/room/Ops", "dev", Some(&body)).await;
+        assert_invalid(&answer, "owner", "type");
+        assert!(answer.body["error"]["message"].is_string(), "{why}");
+    }
+    let array = rest(
+        &server,
+        Method::PUT,
+        "/v2/room/Ops",
+        "dev",
+        Some(&json!([1])),
+    )
+    .await;
+    assert_eq!(array.status, 400, "a body that is no object");
     let mut taken = full.clone();
     taken["name"] = json!("Other");
     let duplicate = rest(&server, Method::PUT, "/v2/room/Ops", "dev", Some(&taken)).await;

@@ -26,7 +26,12 @@ pub fn update_room_ui(call: &Call) -> Result<Response, ApiError> {
     let caller = call.authorize(&["view_room"], kinds::ADDON)?;
     let body = call.json(RULES)?;
     let mut updates = Vec::new();
-    for glance in body["glance"].as_array().into_iter().flatten() {
+    for glance in body
+        .get("glance")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let key = glance
             .get("key")
             .and_then(Value::as_str)

@@ -100,7 +100,7 @@ async fn set_topic(
     let result = form_body(&bytes).and_then(|body| {
         validate::validate(&body, room::topic::RULES)?;
         let room = rooms::resolve_segment(&state, raw_segment(&uri, 3))?;
-        let topic = body["topic"].as_str().unwrap_or_default().to_owned();
+        let topic = crate::api::rest::text(&body, "topic");
         room::topic::set(&state, room.id, topic, OWNER_ID)
     });
     match result {

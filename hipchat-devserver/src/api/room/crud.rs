@@ -124,10 +124,10 @@ pub fn update_room(call: &Call) -> Result<Response, ApiError> {
     if data.name_taken(&name, Some(room.id)) {
         return Err(duplicate_name());
     }
-    let owner_id = body
-        .get("owner")
-        .and_then(|owner| owner.get("id"))
-        .ok_or_else(|| validate::not_of_type("owner", &body["owner"], "user reference"))?;
+    let owner = body.get("owner").unwrap_or(&Value::Null);
+    let owner_id = owner
+        .get("id")
+        .ok_or_else(|| validate::not_of_type("owner", owner, "user reference"))?;
     let owner = user_id(&data, "owner", owner_id)?;
     let room = data
         .rooms
