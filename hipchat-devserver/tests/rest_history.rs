@@ -443,4 +443,15 @@ async fn strict_history_needs_view_messages_and_replies_need_a_user() {
         "a user token gets as far as the parent: {}",
         user.text
     );
+    let message = json!({"message": "m"});
+    for path in ["/v2/room/Ops/message", "/v2/user/1/message"] {
+        let addon_post = rest(&server, Method::POST, path, "addon", Some(&message)).await;
+        assert_eq!(
+            addon_post.status, 403,
+            "{path} posts as a user: {}",
+            addon_post.text
+        );
+        let user_post = rest(&server, Method::POST, path, "user", Some(&message)).await;
+        assert_eq!(user_post.status / 100, 2, "{path}: {}", user_post.text);
+    }
 }

@@ -84,6 +84,9 @@ pub enum Target {
 pub struct Endpoint {
     /// The scope the token needs (spec §3).
     pub scope: &'static str,
+    /// The caller kinds allowed (spec v2 §1): user-only for posts made as the token's
+    /// user (403 otherwise).
+    pub kinds: &'static [crate::config::TokenKind],
     /// Whom the path addresses.
     pub target: Target,
     /// The body checks (spec §4, §9).
@@ -177,6 +180,7 @@ pub fn accept(
 ) -> Result<Step, ApiError> {
     let query = Query::from_uri(uri);
     let caller = auth::authenticate(state, auth::token(headers, &query), &[endpoint.scope], 2)?;
+    caller.check_kind(endpoint.kinds)?;
     let segment = raw_segment(uri, 3);
     let (recipient, room_id) = match endpoint.target {
         Target::Room => {

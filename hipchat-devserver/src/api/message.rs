@@ -1,5 +1,5 @@
-//! `POST /v2/room/{room}/message` (send_message, spec §9): posts as the token's user, in
-//! text, and answers 201 `{"id": <uuid>, "timestamp": <ISO 8601>}`.
+//! `POST /v2/room/{room}/message` (send_message, spec §9): posts as the token's user
+//! (user tokens only, spec v2 §5.1), in text, and answers 201 `{"id": <uuid>, "timestamp": <ISO 8601>}`.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -11,6 +11,7 @@ use crate::validate;
 /// send_message.
 pub static ENDPOINT: Endpoint = Endpoint {
     scope: "send_message",
+    kinds: crate::auth::kinds::USER,
     target: Target::Room,
     rules: validate::ROOM_MESSAGE,
     message,

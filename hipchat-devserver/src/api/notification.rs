@@ -13,6 +13,7 @@ use crate::validate;
 /// send_room_notification.
 pub static ENDPOINT: Endpoint = Endpoint {
     scope: "send_notification",
+    kinds: crate::auth::kinds::ANY,
     target: Target::Room,
     rules: validate::NOTIFICATION,
     message,

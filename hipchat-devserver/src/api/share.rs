@@ -8,6 +8,7 @@ use crate::validate;
 /// share_link_with_room.
 pub static ENDPOINT: Endpoint = Endpoint {
     scope: "send_message",
+    kinds: crate::auth::kinds::ANY,
     target: Target::Room,
     rules: validate::SHARE_LINK,
     message,

@@ -1,5 +1,6 @@
 //! `POST /v2/user/{id_or_email}/message` (private_message_user, spec §9): format
-//! (default `text`) and notify; 204. Flood control counts per recipient user.
+//! (default `text`) and notify; 204. User tokens only (spec v2 §7). Flood control
+//! counts per recipient user.
 
 use super::common::{self, Accepted, Endpoint, Target};
 use crate::recorded::{Kind, NewMessage};
@@ -8,6 +9,7 @@ use crate::validate;
 /// private_message_user.
 pub static ENDPOINT: Endpoint = Endpoint {
     scope: "send_message",
+    kinds: crate::auth::kinds::USER,
     target: Target::User,
     rules: validate::PRIVATE_MESSAGE,
     message,
