@@ -206,6 +206,11 @@ pub enum ConfigError {
     /// A room name is empty or longer than 100 characters, or ids/names repeat.
     #[error("invalid room {0:?}: names are 1–100 characters and ids and names are unique")]
     Room(String),
+    /// Two users share an id, or a token names a user that is not configured.
+    #[error(
+        "invalid user {0:?}: user ids are unique and tokens name configured users (or the owner: 1, @dev)"
+    )]
+    User(String),
 }
 
 impl Config {
@@ -245,6 +250,23 @@ impl Config {
                 || !names.insert(room.name.clone())
             {
                 return Err(ConfigError::Room(room.name.clone()));
+            }
+        }
+        let mut user_ids = std::collections::HashSet::new();
+        for user in &self.users {
+            if !user_ids.insert(user.id) {
+                return Err(ConfigError::User(user.name.clone()));
+            }
+        }
+        let now = std::time::SystemTime::UNIX_EPOCH;
+        let owner = crate::directory::users::User::owner(now);
+        for reference in self.tokens.iter().filter_map(|token| token.user.as_ref()) {
+            let known = owner.matches(reference)
+                || self.users.iter().any(|user| {
+                    crate::directory::users::User::from_config(user, now).matches(reference)
+                });
+            if !known {
+                return Err(ConfigError::User(reference.clone()));
             }
         }
         Ok(self)

@@ -338,6 +338,22 @@ async fn bad_config_files_are_refused() {
             .is_err()
     );
     assert!(Config::from_toml("unknown = 1").is_err());
+    let user = "[[users]]\nid = 2\nname = \"A\"\n";
+    assert!(
+        Config::from_toml(&[user, user].concat()).is_err(),
+        "repeated user id"
+    );
+    let token = |user: &str| format!("{user}[[tokens]]\ntoken = \"t\"\nuser = \"@A\"\n");
+    assert!(
+        Config::from_toml(&token("")).is_err(),
+        "a token naming no configured user"
+    );
+    assert!(Config::from_toml(&token(user)).is_ok());
+    assert!(
+        Config::from_toml("[[tokens]]\ntoken = \"t\"\nuser = \"@dev\"").is_ok(),
+        "the owner"
+    );
+    assert!(Config::from_toml("[[tokens]]\ntoken = \"t\"\nkind = \"robot\"").is_err());
     let path = std::env::temp_dir().join(format!("devserver-config-{}.toml", std::process::id()));
     std::fs::write(&path, STRICT).expect("temp file written");
     let config = Config::from_file(&path).expect("file parses");
