@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{Notify, Semaphore};
 
 use super::metrics::Counters;
-use super::pacing::{Pacer, Pacing};
+use crate::limits::pacing::{Pacer, Pacing};
 use super::queue::{FullPolicy, QueueState};
 use super::{FailureCallback, QueuedBackend, Rate, RetryPolicy, Shared, Undelivered, WallClock};
 #[cfg(feature = "durable")]

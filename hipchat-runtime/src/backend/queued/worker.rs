@@ -11,7 +11,7 @@ use tracing::{Instrument, field};
 
 use super::metrics::Counters;
 use super::queue::Entry;
-use super::retry::{Class, Retries};
+use crate::limits::retry::{Class, Retries};
 use super::{Shared, Undelivered, UndeliveredReason};
 use crate::{Backend, Error};
 

@@ -22,7 +22,7 @@ use super::rate::Rate;
 use crate::RateLimit;
 use crate::error::unix_time;
 
-/// How fast a [`QueuedBackend`](super::QueuedBackend) may send.
+/// How fast a [`QueuedBackend`](crate::backend::QueuedBackend) may send.
 ///
 /// Default ([`Pacing::hipchat`]): 100 requests per 5 minutes per token (HipChat Server's
 /// default and the user-token limit; use [`Rate::HIPCHAT_ADDON_TOKEN`] for Cloud add-on
