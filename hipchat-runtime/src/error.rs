@@ -70,6 +70,16 @@ pub enum Error {
         api: Box<ApiError>,
     },
 
+    /// 404 on anything but a room or a user: a webhook, a message, an emoticon, a
+    /// session, an extension.
+    #[error("{resource} not found (404): {api}")]
+    NotFound {
+        /// What was asked for, as the request named it (`webhook 12 in room "Ops"`).
+        resource: String,
+        /// What the server said.
+        api: Box<ApiError>,
+    },
+
     /// 5xx: the server failed or is unavailable.
     #[error("HipChat server error ({status}): {api}", status = .0.status, api = .0)]
     Server(Box<ApiError>),
@@ -173,6 +183,7 @@ impl Error {
             | Error::UnexpectedStatus(api)
             | Error::RoomNotFound { api, .. }
             | Error::UserNotFound { api, .. }
+            | Error::NotFound { api, .. }
             | Error::RateLimited { api, .. } => Some(api),
             _ => None,
         }
@@ -188,6 +199,7 @@ impl Error {
             | Error::UnexpectedStatus(api)
             | Error::RoomNotFound { api, .. }
             | Error::UserNotFound { api, .. }
+            | Error::NotFound { api, .. }
             | Error::RateLimited { api, .. } => Some(api),
             _ => None,
         }
@@ -388,6 +400,44 @@ pub struct ApiError {
     pub rate_limit: RateLimit,
     /// The raw response body.
     pub body: String,
+}
+
+impl ApiError {
+    /// The scopes a 403 says the token lacks, one of which would do: HipChat answers
+    /// `This action requires one of the following scopes: [u'view_group', u'view_room']`
+    /// (a Python list). Empty when the message names none.
+    ///
+    /// ```
+    /// use hipchat_runtime::ApiError;
+    ///
+    /// let mut api = ApiError::default();
+    /// api.message = "This action requires one of the following scopes: \
+    ///                [u'view_group', u'view_room']".into();
+    /// assert_eq!(api.required_scopes(), ["view_group", "view_room"]);
+    /// ```
+    pub fn required_scopes(&self) -> Vec<&str> {
+        let Some(list) = self
+            .message
+            .split_once("scopes:")
+            .and_then(|(_, rest)| rest.trim().strip_prefix('['))
+            .and_then(|rest| rest.split_once(']'))
+            .map(|(list, _)| list)
+        else {
+            return Vec::new();
+        };
+        list.split(',')
+            .map(|scope| {
+                let scope = scope.trim();
+                // Python 2's unicode prefix: `u'view_group'`.
+                let scope = match scope.strip_prefix('u') {
+                    Some(quoted) if quoted.starts_with(['\'', '"']) => quoted,
+                    _ => scope,
+                };
+                scope.trim_matches(|c| c == '\'' || c == '"')
+            })
+            .filter(|scope| !scope.is_empty())
+            .collect()
+    }
 }
 
 impl fmt::Display for ApiError {

@@ -6,3 +6,7 @@
 //! [`HttpBackend`](crate::backend::HttpBackend) uses it too.
 
 pub mod model;
+pub(crate) mod response;
+pub(crate) mod url;
+
+pub use url::encode_segment;

@@ -13,12 +13,10 @@ use url::Url;
 
 use crate::error::ConfigError;
 use crate::settings::{ApiVersion, Settings, token_env_var};
+use crate::rest::response;
 use crate::{Backend, Error, Outgoing, RateLimit, Target};
 
-mod response;
 mod wire;
-
-pub use wire::encode_room;
 
 /// Sends notifications to a HipChat server (or a compatible endpoint) over HTTPS, in the
 /// API version of the settings ([`Settings::api_version`], `HIPCHAT_API_VERSION`; v2 by
@@ -122,7 +120,7 @@ impl HttpBackend {
     pub fn with_client(settings: &Settings, client: reqwest::Client) -> Result<Self, ConfigError> {
         Ok(Self {
             client,
-            api_root: wire::api_root(&settings.parsed_api_url()?),
+            api_root: crate::rest::url::api_root(&settings.parsed_api_url()?),
             api_version: settings.get_api_version(),
             tokens: Tokens::from_settings(settings),
         })
@@ -202,16 +200,8 @@ async fn finish(
         );
         return Ok(response::rate_limit(response.headers()));
     }
-    let headers = response.headers().clone();
-    let body = response::read_error_body(response).await;
-    let mut error = wire::redact(
-        response::error_for_status(status, &headers, body, target, api),
-        token,
-    );
-    if let Some(api) = error.api_mut() {
-        response::cap_error_body(&mut api.body);
-    }
-    Err(error)
+    let rate_limited = wire::is_rate_limit(api, status);
+    Err(response::error_from(response, target.into(), rate_limited, token).await)
 }
 
 impl fmt::Debug for HttpBackend {

@@ -15,7 +15,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use url::Url;
 
-use super::{REDACTED, endpoint};
+use super::REDACTED;
+use crate::rest::url::endpoint;
 use crate::error::ValidationError;
 use crate::{Outgoing, RoomNotification};
 

@@ -6,7 +6,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use url::Url;
 
-use super::{encoded, endpoint, routable};
+use crate::rest::url::{encoded, endpoint, routable};
 use crate::card::Card;
 use crate::error::ValidationError;
 use crate::{Outgoing, PrivateMessage, RoomNotification, SharedLink};
