@@ -100,6 +100,17 @@ pub enum Error {
         source: Box<dyn error::Error + Send + Sync>,
     },
 
+    /// HipChat answered with success, but the answer is not what the API documents (a
+    /// body that is not the JSON of its type).
+    #[error("could not read HipChat's answer from {endpoint}: {source}")]
+    Decode {
+        /// The URL that was requested (it never holds a token).
+        endpoint: String,
+        /// What did not parse.
+        #[source]
+        source: Box<dyn error::Error + Send + Sync>,
+    },
+
     /// A custom backend failed.
     #[error("backend failed: {0}")]
     Backend(#[source] Box<dyn error::Error + Send + Sync>),
@@ -322,6 +333,15 @@ pub enum ValidationError {
     /// every HTTP stack, so the request would go to another endpoint).
     #[error("room {0:?} cannot be sent: `.` and `..` are not valid room names")]
     UnroutableRoom(String),
+
+    /// A user, key or id that cannot be one URL path segment (empty, `.` or `..`).
+    #[error("{what} {value:?} cannot be sent: it must be a non-empty path segment other than `.` and `..`")]
+    UnroutableSegment {
+        /// What the segment names (`"user"`, `"webhook key"`).
+        what: &'static str,
+        /// The value given.
+        value: String,
+    },
 
     /// A rendered `color` block is not one of HipChat's colors.
     #[error(transparent)]

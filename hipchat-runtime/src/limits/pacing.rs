@@ -204,9 +204,12 @@ impl Pacer {
         self.keys.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The configured rate of `key`. A request to no room (a REST call that sends no
+    /// message: the room is `""`) has no room budget.
     fn rate(&self, key: &Key) -> Option<Rate> {
         match key {
             Key::Token(_) => self.config.token,
+            Key::Room(room) if room.is_empty() => None,
             Key::Room(_) => self.config.room,
         }
     }

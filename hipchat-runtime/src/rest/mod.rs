@@ -10,3 +10,10 @@ pub(crate) mod response;
 pub(crate) mod url;
 
 pub use url::encode_segment;
+pub(crate) mod client;
+mod request;
+mod token;
+
+pub use client::{Client, ClientBuilder};
+pub use request::{Call, Response};
+pub use token::{StaticToken, TokenFuture, TokenSource};

@@ -52,6 +52,23 @@ pub(crate) async fn error_from(
     error
 }
 
+/// A request that got no answer: the endpoint as it may be shown (the caller's to say:
+/// a v1 URL holds the token) and the underlying error stripped of its URL.
+pub(crate) fn transport_error(source: reqwest::Error, endpoint: String) -> Error {
+    let reason = if source.is_timeout() {
+        crate::error::TIMED_OUT
+    } else if source.is_connect() {
+        "connection failed"
+    } else {
+        "request failed"
+    };
+    Error::Transport {
+        endpoint,
+        reason,
+        source: Box::new(source.without_url()),
+    }
+}
+
 /// Maps a non-success response to its variant. Branches on the status only: HipChat's
 /// messages changed over the years (`Room not found` became `Room <name> not found`).
 fn error_for_status(

@@ -65,13 +65,28 @@ pub(crate) fn endpoint(api_root: &Url, path: fmt::Arguments<'_>) -> Url {
     url
 }
 
-/// Refuses an empty segment and `.` / `..`: URL parsers drop such segments even when
+/// Refuses a room that is empty, `.` or `..`: URL parsers drop such segments even when
 /// percent-encoded, which would send the request to another endpoint.
-pub(crate) fn routable(segment: &str) -> Result<&str, ValidationError> {
-    if matches!(segment, "" | "." | "..") {
-        return Err(ValidationError::UnroutableRoom(segment.to_owned()));
+pub(crate) fn routable(room: &str) -> Result<&str, ValidationError> {
+    segment("room", room).map(|_| room)
+}
+
+/// A room, user, key or id as one encoded path segment of a REST request; `what` names
+/// it in the error (`"room"` gives [`ValidationError::UnroutableRoom`]).
+pub(crate) fn segment<'a>(
+    what: &'static str,
+    value: &'a str,
+) -> Result<PercentEncode<'a>, ValidationError> {
+    if matches!(value, "" | "." | "..") {
+        return Err(match what {
+            "room" => ValidationError::UnroutableRoom(value.to_owned()),
+            _ => ValidationError::UnroutableSegment {
+                what,
+                value: value.to_owned(),
+            },
+        });
     }
-    Ok(segment)
+    Ok(encoded(value))
 }
 
 /// Whether `link` (a `links.next` the server sent) is under `api_root`: same scheme, host

@@ -57,17 +57,6 @@ pub struct HttpBackend {
     tokens: Tokens,
 }
 
-/// The client every http backend uses: the settings' timeout, no redirects.
-fn build_client(settings: &Settings) -> Result<reqwest::Client, ConfigError> {
-    reqwest::Client::builder()
-        .timeout(settings.get_timeout())
-        // A redirected POST becomes a GET without a body: report the 3xx instead.
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("hipchat-rs/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| ConfigError::HttpClient(Box::new(e)))
-}
-
 /// The default and named tokens, as secrets.
 #[derive(Clone)]
 struct Tokens {
@@ -110,7 +99,7 @@ impl fmt::Debug for Tokens {
 impl HttpBackend {
     /// Builds the backend from settings: server URL, API version, tokens and timeout.
     pub fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
-        Self::with_client(settings, build_client(settings)?)
+        Self::with_client(settings, crate::rest::client::http_client(settings.get_timeout())?)
     }
 
     /// Like [`from_settings`](Self::from_settings), with your own `reqwest::Client`: for
@@ -130,27 +119,6 @@ impl HttpBackend {
     pub fn api_version(mut self, version: ApiVersion) -> Self {
         self.api_version = version;
         self
-    }
-
-    /// A transport failure, reported with the endpoint as it may be shown and the
-    /// underlying error stripped of its URL (a v1 URL holds the token).
-    fn transport_error(&self, source: reqwest::Error) -> Error {
-        let endpoint = match source.url() {
-            Some(url) => wire::shown_endpoint(self.api_version, url),
-            None => self.api_root.to_string(),
-        };
-        let reason = if source.is_timeout() {
-            crate::error::TIMED_OUT
-        } else if source.is_connect() {
-            "connection failed"
-        } else {
-            "request failed"
-        };
-        Error::Transport {
-            endpoint,
-            reason,
-            source: Box::new(source.without_url()),
-        }
     }
 }
 
@@ -178,7 +146,13 @@ impl Backend for HttpBackend {
         let response = request
             .send()
             .await
-            .map_err(|source| self.transport_error(source))?;
+            .map_err(|source| {
+                let endpoint = match source.url() {
+                    Some(url) => wire::shown_endpoint(self.api_version, url),
+                    None => self.api_root.to_string(),
+                };
+                response::transport_error(source, endpoint)
+            })?;
         finish(response, outgoing.target(), self.api_version, token).await
     }
 }
