@@ -25,6 +25,19 @@ pub(crate) fn default_timezone() -> String {
     "UTC".to_owned()
 }
 
+/// A `card`: HipChat sends a JSON-encoded **string**; an object (as some emulators or future
+/// servers might send) is kept re-encoded as a string, `null` or absent is `None`.
+pub(crate) fn json_string<'de, D>(deserializer: D) -> Result<Option<String>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Ok(match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(text) => Some(text),
+        other => Some(other.to_string()),
+    })
+}
+
 /// An id sent as an integer or as a string of digits (`12345` or `"12345"`, spec §12).
 pub(crate) fn u64_or_string<'de, D>(deserializer: D) -> Result<u64, D::Error>
 where
