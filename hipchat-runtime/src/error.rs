@@ -335,7 +335,9 @@ pub enum ValidationError {
     UnroutableRoom(String),
 
     /// A user, key or id that cannot be one URL path segment (empty, `.` or `..`).
-    #[error("{what} {value:?} cannot be sent: it must be a non-empty path segment other than `.` and `..`")]
+    #[error(
+        "{what} {value:?} cannot be sent: it must be a non-empty path segment other than `.` and `..`"
+    )]
     UnroutableSegment {
         /// What the segment names (`"user"`, `"webhook key"`).
         what: &'static str,

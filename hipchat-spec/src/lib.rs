@@ -24,7 +24,7 @@ pub use limits::{
     CARD_ATTRIBUTE_VALUE_URL, CARD_ATTRIBUTES, CARD_DESCRIPTION, CARD_DESCRIPTION_VALUE,
     CARD_ICON_URL, CARD_ID, CARD_THUMBNAIL_URL, CARD_TITLE, CARD_URL, CharsetLimit,
     CharsetViolation, FROM, INVITE_REASON, Limit, LimitViolation, MAX_RESULTS, MESSAGE, ROOM,
-    ROOM_NAME, SHARE_LINK_MESSAGE, TOPIC, USER, USER_NAME, Unit, V1_FROM,
+    ROOM_MESSAGE, ROOM_NAME, SHARE_LINK_MESSAGE, TOPIC, USER, USER_NAME, Unit, V1_FROM,
 };
 pub use suggest::closest;
 pub use token_name::{InvalidTokenName, check_token_name};

@@ -74,6 +74,10 @@ pub const ROOM: Limit = chars("room", 1, 100);
 /// `attach_to`, the id of a message to show this one under: at most 36 characters.
 pub const ATTACH_TO: Limit = chars("attach_to", 0, 36);
 
+/// The `message` of send_message (`POST /v2/room/{room}/message`, base §9): 1 to 1,000
+/// characters.
+pub const ROOM_MESSAGE: Limit = chars("message", 1, 1_000);
+
 /// A room's `name` on create_room and update_room (REST v2 §4): 1 to 50 characters.
 pub const ROOM_NAME: Limit = chars("name", 1, 50);
 

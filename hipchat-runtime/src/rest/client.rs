@@ -10,7 +10,7 @@ use secrecy::ExposeSecret;
 use tokio::time::Instant;
 use url::Url;
 
-use super::request::{Answer, Request};
+use super::request::{About, Answer, Request};
 use super::response::{self, error_from, transport_error};
 use super::token::{StaticToken, TokenSource};
 use super::url::{api_root, endpoint};
@@ -121,10 +121,16 @@ impl Client {
         &self.inner.api_root
     }
 
-    /// `{server}/v2{path}`: `path` holds segments encoded with
+    /// A request to `{server}/v2{path}`: `path` holds segments encoded with
     /// [`segment`](super::url::segment).
-    pub(crate) fn endpoint(&self, path: fmt::Arguments<'_>) -> Url {
-        endpoint(&self.inner.api_root, format_args!("/v2{path}"))
+    pub(crate) fn request(
+        &self,
+        method: reqwest::Method,
+        about: About,
+        path: fmt::Arguments<'_>,
+    ) -> Request {
+        let url = endpoint(&self.inner.api_root, format_args!("/v2{path}"));
+        Request::new(method, url, about)
     }
 
     /// Sends `request`, trying again as the retry policy says; a success answer is read
@@ -151,7 +157,7 @@ impl Client {
             };
             tracing::debug!(
                 method = %request.method,
-                url = %request.url,
+                url = %request.shown(),
                 attempt,
                 wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                 error = %error,
@@ -194,44 +200,47 @@ impl Client {
         if let Some((pacer, reservation)) = reservation {
             pacer.complete(reservation, rate_limit.as_ref());
         }
-        let mut answer =
-            sent.map_err(|source| transport_error(source, request.url.to_string()))?;
+        let mut answer = sent.map_err(|source| transport_error(source, request.shown()))?;
         let status = answer.status();
-        let wanted =
-            status.is_success() || (request.redirect_is_answer && status.is_redirection());
+        let wanted = status.is_success() || (request.redirect_is_answer && status.is_redirection());
         if !wanted {
             if status == StatusCode::UNAUTHORIZED {
                 inner.token.rejected(&token);
             }
             let rate_limited = status == StatusCode::TOO_MANY_REQUESTS;
-            return Err(error_from(answer, request.about.subject(), rate_limited, &token).await);
+            let error = error_from(answer, request.about.subject(), rate_limited, &token).await;
+            return Err(match &request.secret {
+                Some(secret) => response::redact(error, secret),
+                None => error,
+            });
         }
         let headers = std::mem::take(answer.headers_mut());
-        let body = read_body(answer, &request.url).await?;
+        let shown_url = request.shown();
+        let body = read_body(answer, &shown_url).await?;
         Ok(Answer {
             status: status.as_u16(),
             rate_limit: response::rate_limit(&headers),
             headers,
             body,
-            url: request.url.clone(),
+            shown_url,
         })
     }
 }
 
 /// Reads a success answer's body, at most [`MAX_BODY`] bytes.
-async fn read_body(mut response: reqwest::Response, url: &Url) -> Result<Vec<u8>, Error> {
+async fn read_body(mut response: reqwest::Response, shown_url: &str) -> Result<Vec<u8>, Error> {
     let mut body = Vec::new();
     loop {
         let chunk = response
             .chunk()
             .await
-            .map_err(|source| transport_error(source, url.to_string()))?;
+            .map_err(|source| transport_error(source, shown_url.to_owned()))?;
         let Some(chunk) = chunk else {
             return Ok(body);
         };
         if body.len() + chunk.len() > MAX_BODY {
             return Err(Error::Decode {
-                endpoint: url.to_string(),
+                endpoint: shown_url.to_owned(),
                 source: format!("the answer is larger than {} MiB", MAX_BODY >> 20).into(),
             });
         }
@@ -245,7 +254,10 @@ impl fmt::Debug for Client {
             .field("server", &self.inner.api_root.as_str())
             .field("token", &self.inner.token)
             .field("retry", &self.inner.retry)
-            .field("pacing", &self.inner.pacer.as_ref().map(|_| &self.inner.pacing))
+            .field(
+                "pacing",
+                &self.inner.pacer.as_ref().map(|_| &self.inner.pacing),
+            )
             .finish_non_exhaustive()
     }
 }

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use futures_core::Stream;
-use futures_util::{StreamExt, TryStreamExt, stream};
+use futures_util::{TryStreamExt, stream};
 use serde::de::DeserializeOwned;
 use url::Url;
 
@@ -45,11 +45,16 @@ impl Paging {
 pub struct Paged<'a, T> {
     client: &'a Client,
     request: Result<Request, Error>,
+    _item: std::marker::PhantomData<fn() -> T>,
 }
 
 impl<'a, T: DeserializeOwned + Send + 'a> Paged<'a, T> {
     pub(crate) fn new(client: &'a Client, request: Result<Request, Error>) -> Self {
-        Self { client, request }
+        Self {
+            client,
+            request,
+            _item: std::marker::PhantomData,
+        }
     }
 
     /// Sends the request for the first page: the page with its rate-limit headers.
@@ -212,8 +217,7 @@ macro_rules! paged {
             /// Every item from this page on, following `links.next`.
             pub fn items(
                 self,
-            ) -> impl ::futures_core::Stream<Item = Result<$item, $crate::Error>> + Send + 'a
-            {
+            ) -> impl ::futures_core::Stream<Item = Result<$item, $crate::Error>> + Send + 'a {
                 self.into_paged().items()
             }
 
@@ -256,7 +260,10 @@ mod tests {
         );
         assert_eq!(start_index(&url), Some(100));
         assert!(followable(&server, "http://elsewhere.example/chat/v2/room").is_none());
-        assert!(followable(&server, "n").is_none(), "an opaque test-double link");
+        assert!(
+            followable(&server, "n").is_none(),
+            "an opaque test-double link"
+        );
     }
 
     #[test]
@@ -272,6 +279,9 @@ mod tests {
         };
         let error = paging.apply(request).unwrap_err();
         let shown = error.to_string();
-        assert!(shown.contains("max-results") && shown.contains("1000"), "{shown}");
+        assert!(
+            shown.contains("max-results") && shown.contains("1000"),
+            "{shown}"
+        );
     }
 }

@@ -15,8 +15,10 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::Client;
-use super::response::Subject;
+use super::response::{REDACTED, Subject};
+use super::url::encoded;
 use crate::{Error, RateLimit};
+use secrecy::{ExposeSecret, SecretString};
 
 /// What a request is about, owned: a 404 names it ([`Subject`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +50,9 @@ pub(crate) struct Request {
     pub(crate) flood_room: Option<String>,
     /// A redirect is the answer (avatars and photos), not something to follow.
     pub(crate) redirect_is_answer: bool,
+    /// A secret in the path (an OAuth session's token), redacted wherever the request is
+    /// shown.
+    pub(crate) secret: Option<SecretString>,
 }
 
 impl Request {
@@ -60,7 +65,26 @@ impl Request {
             about,
             flood_room: None,
             redirect_is_answer: false,
+            secret: None,
         }
+    }
+
+    /// The URL as errors and logs may show it: a secret in the path redacted.
+    pub(crate) fn shown(&self) -> String {
+        let url = self.url.to_string();
+        match &self.secret {
+            Some(secret) => {
+                let encoded = encoded(secret.expose_secret()).to_string();
+                url.replace(&encoded, REDACTED)
+            }
+            None => url,
+        }
+    }
+
+    /// Marks `secret`, a value in the path, to be redacted wherever the request is shown.
+    pub(crate) fn secret_in_path(mut self, secret: SecretString) -> Self {
+        self.secret = Some(secret);
+        self
     }
 
     /// Adds `key=value` to the query (form-encoded: a `+` is sent as `%2B`).
@@ -124,8 +148,8 @@ pub(crate) struct Answer {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
     pub(crate) rate_limit: RateLimit,
-    /// The URL that was requested, for errors about the answer.
-    pub(crate) url: Url,
+    /// The URL that was requested as it may be shown, for errors about the answer.
+    pub(crate) shown_url: String,
 }
 
 /// Turns a successful answer into the value of a request.
@@ -134,7 +158,7 @@ pub(crate) type Decode<T> = fn(&Answer) -> Result<T, Error>;
 /// The body as JSON of type `T`; an answer that does not parse is [`Error::Decode`].
 pub(crate) fn json<T: DeserializeOwned>(answer: &Answer) -> Result<T, Error> {
     serde_json::from_slice(&answer.body).map_err(|source| Error::Decode {
-        endpoint: answer.url.to_string(),
+        endpoint: answer.shown_url.clone(),
         source: Box::new(source),
     })
 }
@@ -185,7 +209,11 @@ pub struct Call<'a, T> {
 }
 
 impl<'a, T> Call<'a, T> {
-    pub(crate) fn new(client: &'a Client, request: Result<Request, Error>, decode: Decode<T>) -> Self {
+    pub(crate) fn new(
+        client: &'a Client,
+        request: Result<Request, Error>,
+        decode: Decode<T>,
+    ) -> Self {
         Self {
             client,
             request,
@@ -220,7 +248,7 @@ impl<T> fmt::Debug for Call<'_, T> {
         match &self.request {
             Ok(request) => debug
                 .field("method", &request.method)
-                .field("url", &request.url.as_str()),
+                .field("url", &request.shown()),
             Err(error) => debug.field("error", error),
         };
         debug.finish_non_exhaustive()

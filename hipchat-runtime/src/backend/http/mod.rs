@@ -12,8 +12,8 @@ use secrecy::SecretString;
 use url::Url;
 
 use crate::error::ConfigError;
-use crate::settings::{ApiVersion, Settings, token_env_var};
 use crate::rest::response;
+use crate::settings::{ApiVersion, Settings, token_env_var};
 use crate::{Backend, Error, Outgoing, RateLimit, Target};
 
 mod wire;
@@ -99,7 +99,10 @@ impl fmt::Debug for Tokens {
 impl HttpBackend {
     /// Builds the backend from settings: server URL, API version, tokens and timeout.
     pub fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
-        Self::with_client(settings, crate::rest::client::http_client(settings.get_timeout())?)
+        Self::with_client(
+            settings,
+            crate::rest::client::http_client(settings.get_timeout())?,
+        )
     }
 
     /// Like [`from_settings`](Self::from_settings), with your own `reqwest::Client`: for
@@ -143,16 +146,13 @@ impl Backend for HttpBackend {
             outgoing,
             token,
         )?;
-        let response = request
-            .send()
-            .await
-            .map_err(|source| {
-                let endpoint = match source.url() {
-                    Some(url) => wire::shown_endpoint(self.api_version, url),
-                    None => self.api_root.to_string(),
-                };
-                response::transport_error(source, endpoint)
-            })?;
+        let response = request.send().await.map_err(|source| {
+            let endpoint = match source.url() {
+                Some(url) => wire::shown_endpoint(self.api_version, url),
+                None => self.api_root.to_string(),
+            };
+            response::transport_error(source, endpoint)
+        })?;
         finish(response, outgoing.target(), self.api_version, token).await
     }
 }

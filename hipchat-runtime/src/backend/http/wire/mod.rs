@@ -6,10 +6,10 @@
 use secrecy::SecretString;
 use url::Url;
 
-use crate::error::ValidationError;
-use crate::settings::ApiVersion;
 use crate::Outgoing;
+use crate::error::ValidationError;
 pub(super) use crate::rest::response::REDACTED;
+use crate::settings::ApiVersion;
 
 mod v1;
 mod v2;

@@ -16,8 +16,8 @@ use serde::Serialize;
 use url::Url;
 
 use super::REDACTED;
-use crate::rest::url::endpoint;
 use crate::error::ValidationError;
+use crate::rest::url::endpoint;
 use crate::{Outgoing, RoomNotification};
 
 /// The v1 rules, beyond HipChat's v2 limits: a room notification without a card or

@@ -6,9 +6,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use url::Url;
 
-use crate::rest::url::{encoded, endpoint, routable};
 use crate::card::Card;
 use crate::error::ValidationError;
+use crate::rest::url::{encoded, endpoint, routable};
 use crate::{Outgoing, PrivateMessage, RoomNotification, SharedLink};
 
 /// The v2 rules beyond HipChat's limits: the room or user must make a path segment
