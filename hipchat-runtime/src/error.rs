@@ -501,13 +501,28 @@ impl RateLimit {
         exhausted(self.flood_remaining, self.flood_reset)
             .or_else(|| exhausted(self.remaining, self.reset))
             .or(self.flood_reset.max(self.reset))
-            .map(unix_time)
+            .map(|reset| reset_at(reset, SystemTime::now()))
     }
 }
 
 /// The latest reset read as a time: 9999-12-31T23:59:59Z. A server (or a proxy) may send
 /// any number; a larger one is read as this, and the retry deadline then decides.
 const LATEST_RESET: u64 = 253_402_300_799;
+
+/// Resets below this are not Unix timestamps (it is 2001-09-09) but seconds from now: a
+/// 2018 capture of a 429 shows `X-Ratelimit-Reset: 60` (REST v2 §10, base §8 decision).
+const RELATIVE_RESET_BELOW: u64 = 1_000_000_000;
+
+/// When a reset header's value `reset` falls, read at `now`: a Unix timestamp, or for a
+/// small value, seconds from `now`.
+pub(crate) fn reset_at(reset: u64, now: SystemTime) -> SystemTime {
+    if reset < RELATIVE_RESET_BELOW {
+        now.checked_add(Duration::from_secs(reset))
+            .unwrap_or_else(|| unix_time(u64::MAX))
+    } else {
+        unix_time(reset)
+    }
+}
 
 /// A Unix timestamp in seconds as a [`SystemTime`], saturating at [`LATEST_RESET`]
 /// (`UNIX_EPOCH + u64::MAX` seconds does not fit a `SystemTime`).
@@ -518,6 +533,24 @@ pub(crate) fn unix_time(secs: u64) -> SystemTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_small_reset_is_seconds_from_now() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(reset_at(60, now), now + Duration::from_secs(60));
+        assert_eq!(
+            reset_at(1_700_000_300, now),
+            UNIX_EPOCH + Duration::from_secs(1_700_000_300)
+        );
+        let limit = RateLimit {
+            reset: Some(60),
+            remaining: Some(0),
+            ..RateLimit::default()
+        };
+        let reset = limit.reset_time().unwrap();
+        let left = reset.duration_since(SystemTime::now()).unwrap();
+        assert!(left <= Duration::from_secs(60) && left > Duration::from_secs(50));
+    }
 
     #[test]
     fn reset_time_prefers_the_exhausted_budget() {

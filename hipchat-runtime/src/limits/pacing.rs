@@ -20,7 +20,7 @@ use tokio::time::Instant;
 use super::clock::{WallClock, later};
 use super::rate::Rate;
 use crate::RateLimit;
-use crate::error::unix_time;
+use crate::error::reset_at;
 
 /// How fast a [`QueuedBackend`](crate::backend::QueuedBackend) may send.
 ///
@@ -324,7 +324,8 @@ impl Pacer {
             Some(window) if window.reset_unix > reset_unix => {} // a late, older answer
             _ => {
                 // A reset in the past (clock skew) means nothing: forget it.
-                let Ok(left) = unix_time(reset_unix).duration_since(self.wall.now()) else {
+                let now = self.wall.now();
+                let Ok(left) = reset_at(reset_unix, now).duration_since(now) else {
                     state.window = None;
                     return;
                 };
