@@ -289,4 +289,16 @@ mod tests {
             MessageColor::Red
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_reads_and_writes_back_unchanged(text in ".{0,20}") {
+            let json = serde_json::to_string(&text).unwrap();
+            let event: WebhookEvent = serde_json::from_str(&json).unwrap();
+            proptest::prop_assert_eq!(event.as_str(), text.as_str());
+            proptest::prop_assert_eq!(serde_json::to_string(&event).unwrap(), json);
+            let privacy: Privacy = serde_json::from_str(&serde_json::to_string(&text).unwrap()).unwrap();
+            proptest::prop_assert_eq!(privacy.is_known(), text == "public" || text == "private");
+        }
+    }
 }

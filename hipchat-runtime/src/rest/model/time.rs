@@ -349,4 +349,23 @@ mod tests {
         assert!(error.to_string().contains("1405718128"), "{error}");
         assert!(serde_json::from_str::<Dates>(r#"{"created":null}"#).is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_timestamp_round_trips_through_every_written_form(
+            // 0001-01-01 to 9999-12-31, any nanosecond.
+            second in -62_135_596_800i64..253_402_300_799,
+            nanosecond in 0i32..1_000_000_000,
+        ) {
+            let timestamp = Timestamp::new(second, nanosecond).unwrap();
+            proptest::prop_assert_eq!(parse(&format(timestamp)).unwrap(), timestamp);
+            // HipChat's offset-less form: the civil date-time in UTC.
+            let civil = TimeZone::UTC.to_datetime(timestamp).to_string();
+            proptest::prop_assert_eq!(parse(&civil).unwrap(), timestamp);
+            proptest::prop_assert_eq!(
+                parse_last_active(&second.to_string()).unwrap(),
+                Timestamp::from_second(second).unwrap()
+            );
+        }
+    }
 }
