@@ -11,16 +11,16 @@ use super::users::UserHandler;
 use crate::Error;
 use crate::error::ValidationError;
 use crate::rest::Client;
-use crate::rest::model::{HistoryItem, MessageEnvelope, Page};
+use crate::rest::model::{HistoryItem, MessageEnvelope, Page, time};
 use crate::rest::paging::{Paged, Paging};
 use crate::rest::request::{About, Call, Request, into_call, json, nothing};
 use crate::rest::url::segment;
 
 /// A moment as history queries take it: RFC 3339 in UTC with an explicit `+00:00`
-/// offset, so that no `timezone` is needed (HipChat answered 401 to `timezone` with
-/// `end-date`, spec §5.2). The query encoder sends `+` as `%2B`.
+/// offset ([`time::format`]), so that no `timezone` is needed (HipChat answered 401 to
+/// `timezone` with `end-date`, spec §5.2). The query encoder sends `+` as `%2B`.
 fn moment(timestamp: Timestamp) -> String {
-    timestamp.strftime("%Y-%m-%dT%H:%M:%S%.f+00:00").to_string()
+    time::format(timestamp)
 }
 
 /// view_room_history / view_privatechat_history: messages up to
