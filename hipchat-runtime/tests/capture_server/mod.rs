@@ -168,7 +168,6 @@ impl TestServer {
         );
         requests.into_iter().next().unwrap()
     }
-
 }
 
 impl Drop for TestServer {
@@ -176,4 +175,3 @@ impl Drop for TestServer {
         self.task.abort();
     }
 }
-
