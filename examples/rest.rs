@@ -61,7 +61,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("\nLatest history of {room_name:?}:");
     for item in room.latest().max_results(10).await?.items {
-        let from = item.from.as_ref().and_then(Sender::display_name).unwrap_or("?");
+        let from = item
+            .from
+            .as_ref()
+            .and_then(Sender::display_name)
+            .unwrap_or("?");
         let text = item.message.as_deref().unwrap_or("(deleted)");
         println!("  {} [{}] {from}: {text}", item.date, item.kind);
     }
@@ -73,7 +77,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // Every user, two per page: the stream follows `links.next` until the last page.
-    let users: Vec<_> = client.users().list().max_results(2).items().try_collect().await?;
+    let users: Vec<_> = client
+        .users()
+        .list()
+        .max_results(2)
+        .items()
+        .try_collect()
+        .await?;
     println!("\nUsers of the group: {}", users.len());
     for user in &users {
         println!("  {} (@{})", user.name, user.mention_name);

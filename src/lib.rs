@@ -26,6 +26,9 @@
 
 #[doc(inline)]
 pub use hipchat_macros::hipchat;
+/// The REST API v2 client: [`rest::Client`].
+#[doc(inline)]
+pub use hipchat_runtime::rest::Client;
 #[doc(inline)]
 pub use hipchat_runtime::{
     ApiError, ApiVersion, Backend, BackendKind, Card, Color, ConfigError, Delivery, Error, Format,
@@ -33,9 +36,6 @@ pub use hipchat_runtime::{
     RoomNotification, Settings, SharedLink, Target, ValidationError, backend, card,
     default_notifier, error, filters, limits, long_message, rest, set_default, settings,
 };
-/// The REST API v2 client: [`rest::Client`].
-#[doc(inline)]
-pub use hipchat_runtime::rest::Client;
 
 #[doc(hidden)]
 pub use hipchat_runtime::__private;

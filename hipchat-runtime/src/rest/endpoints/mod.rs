@@ -13,6 +13,7 @@ pub mod emoticons;
 pub mod group;
 pub mod history;
 pub mod members;
+pub mod notifications;
 pub mod rooms;
 pub mod sessions;
 pub mod users;

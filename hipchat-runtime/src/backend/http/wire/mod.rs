@@ -1,7 +1,7 @@
-//! What each API version puts on the wire: [`v2`] (JSON to `/v2/...`) and [`v1`] (a form
-//! to `/v1/rooms/message`, token in the query string). The backend asks this module, with
-//! its version, for the rules, the request and what may be shown of it; nothing else
-//! differs between the versions.
+//! What differs between the API versions for notifications: the rules checked before
+//! sending ([`v2`], [`v1`]), v1's form POST to `/v1/rooms/message` (the token in the query
+//! string) and how it is shown, and which status means a spent rate limit. v2 requests
+//! are the REST client's.
 
 use secrecy::SecretString;
 use url::Url;
@@ -29,26 +29,20 @@ pub(super) fn check(version: ApiVersion, outgoing: &Outgoing) -> Result<(), Vali
     }
 }
 
-/// The request that delivers `message` in `version`, authorized with `token`.
-pub(super) fn request(
-    version: ApiVersion,
+/// API v1's request for `outgoing` (checked first: the backend may be used without a
+/// notifier), the token in its query string.
+pub(super) fn v1_request(
     client: &reqwest::Client,
     api_root: &Url,
     outgoing: &Outgoing,
     token: &SecretString,
 ) -> Result<reqwest::RequestBuilder, ValidationError> {
-    match version {
-        ApiVersion::V2 => v2::request(client, api_root, outgoing, token),
-        ApiVersion::V1 => v1::request(client, api_root, outgoing, token),
-    }
+    v1::request(client, api_root, outgoing, token)
 }
 
-/// `url`, a requested endpoint, as errors and logs may show it.
-pub(super) fn shown_endpoint(version: ApiVersion, url: &Url) -> String {
-    match version {
-        ApiVersion::V2 => url.to_string(),
-        ApiVersion::V1 => v1::shown_endpoint(url),
-    }
+/// A v1 URL as errors and logs may show it: the token redacted.
+pub(super) fn shown_v1_endpoint(url: &Url) -> String {
+    v1::shown_endpoint(url)
 }
 
 #[cfg(test)]
