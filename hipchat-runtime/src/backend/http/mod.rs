@@ -1,7 +1,7 @@
 //! The HipChat REST API backend: v2 (`POST /v2/room/{room}/notification`, private
 //! messages, share links) or the deprecated v1 (`POST /v1/rooms/message`).
 //!
-//! A thin adapter: on API v2 it delivers through the REST [`Client`](crate::rest::Client)
+//! A thin adapter: on API v2 it delivers through the REST [`Client`]
 //! (one per token, no retries of its own: a queue decides those), which owns URLs,
 //! bodies, errors and rate-limit headers. `wire` holds what only the notification
 //! backend needs: each version's rules, and v1's form POST.
