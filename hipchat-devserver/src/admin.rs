@@ -2,10 +2,11 @@
 //!
 //! | request | answer |
 //! |---|---|
-//! | `GET /admin/rooms` | `[{"name","id","count"}]`: configured rooms and rooms with messages |
+//! | `GET /admin/rooms` | `[{"name","id","count"}]`: the directory's rooms (configured, created, first used) and rooms with messages |
 //! | `GET /admin/rooms/{room}/messages` | the room's messages in order (`{room}`: id or encoded name) |
 //! | `DELETE /admin/rooms/{room}/messages` | `{"deleted": n}` |
 //! | `GET`/`DELETE /admin/users/{user}/messages` | the same for private messages |
+//! | `PUT /admin/rooms/{room}/participants` | `[{"id": 2, "online": true}]` → 204: who is in the room (REST get_all_participants) |
 //! | `GET /admin/messages?after=N` | every message with `seq > N` |
 //! | `DELETE /admin/messages` | forgets every message |
 //! | `GET`/`DELETE /admin/counters` | [`Counters`](crate::stats::Counters) / reset them |
@@ -41,6 +42,10 @@ pub fn router() -> Router<AppState> {
             "/admin/users/{user}/messages",
             get(user_messages).delete(clear_user),
         )
+        .route(
+            "/admin/rooms/{room}/participants",
+            axum::routing::put(put_participants),
+        )
         .route("/admin/messages", get(all_messages).delete(clear_all))
         .route("/admin/counters", get(counters).delete(reset_counters))
         .route(
@@ -66,9 +71,10 @@ fn user_recipient(uri: &axum::http::Uri) -> Recipient {
 
 async fn list_rooms(State(state): State<AppState>) -> Response {
     let mut rooms: Vec<serde_json::Value> = state
-        .config
+        .directory
+        .lock()
         .rooms
-        .iter()
+        .values()
         .map(|room| json!({"name": room.name, "id": room.id, "count": 0}))
         .collect();
     for (recipient, id, count) in state.store.recipients() {
@@ -97,6 +103,41 @@ async fn clear_room(State(state): State<AppState>, OriginalUri(uri): OriginalUri
         }
         Err(error) => error.into_response(),
     }
+}
+
+/// One participant in `PUT /admin/rooms/{room}/participants`.
+#[derive(serde::Deserialize)]
+struct Participant {
+    id: u64,
+    #[serde(default = "online")]
+    online: bool,
+}
+
+fn online() -> bool {
+    true
+}
+
+async fn put_participants(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+    body: axum::body::Bytes,
+) -> Response {
+    let participants: Vec<Participant> = match serde_json::from_slice(&body) {
+        Ok(participants) => participants,
+        Err(error) => {
+            return ApiError::bad_request(format!("Invalid participants: {error}")).into_response();
+        }
+    };
+    let room = match rooms::resolve_segment(&state, raw_segment(&uri, 3)) {
+        Ok(room) => room,
+        Err(error) => return error.into_response(),
+    };
+    let mut data = state.directory.lock();
+    if let Some(room) = data.rooms.get_mut(&room.id) {
+        room.participants = participants.iter().map(|p| (p.id, p.online)).collect();
+        room.touch();
+    }
+    StatusCode::NO_CONTENT.into_response()
 }
 
 async fn user_messages(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Response {

@@ -1,12 +1,20 @@
-//! Tokens (spec §3): `Authorization: Bearer` or the `auth_token` query parameter (the
-//! header wins). Permissive mode takes any token; strict mode only the configured ones,
-//! with their scopes, API version and room binding.
+//! Tokens (spec §3, v2 §1): `Authorization: Bearer` or the `auth_token` query parameter
+//! (the header wins). Permissive mode takes any token, with every scope and kind, acting
+//! as the group's owner; strict mode only the configured ones, with their scopes, API
+//! version, caller kind, user and room binding.
+//!
+//! Answers: no token or an unknown one → 401; a token lacking the scope → 403 `This
+//! action requires one of the following scopes: [u'a', u'b']` (recorded, v2 §1); a
+//! caller kind the endpoint does not allow, or a room-bound token on another room → 403.
 
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, StatusCode, header};
+use serde_json::Value;
 
 use crate::api::common::Query;
-use crate::config::TokenConfig;
+use crate::config::{TokenConfig, TokenKind};
+use crate::directory::users::OWNER_ID;
 use crate::error::ApiError;
+use crate::pyrepr;
 use crate::rooms::Room;
 use crate::state::AppState;
 
@@ -26,35 +34,85 @@ pub fn token<'a>(headers: &'a HeaderMap, query: &'a Query) -> Option<&'a str> {
     bearer.or_else(|| query.get("auth_token").filter(|token| !token.is_empty()))
 }
 
+/// The caller kinds an endpoint allows (spec v2 §1 "who" columns).
+pub mod kinds {
+    use crate::config::TokenKind::{self, Group, Room, User};
+
+    /// G R U.
+    pub const ANY: &[TokenKind] = &[Group, Room, User];
+    /// G U: group-level calls (list and create rooms, users).
+    pub const GROUP_OR_USER: &[TokenKind] = &[Group, User];
+    /// G R: add-on calls (room extensions).
+    pub const ADDON: &[TokenKind] = &[Group, Room];
+    /// U only (reply, invite, private history).
+    pub const USER: &[TokenKind] = &[User];
+}
+
 /// An authenticated caller.
 #[derive(Debug, Clone)]
 pub struct Caller {
     /// The token.
     pub token: String,
-    /// Shown as the sender.
+    /// Shown as the sender of notifications.
     pub label: String,
-    /// A room notification token's room (id or name).
+    /// A room-bound token's room (id or name).
     pub room: Option<String>,
+    /// The caller kind; `None` in permissive mode, where every kind is allowed.
+    pub kind: Option<TokenKind>,
+    /// The user the token acts as.
+    pub user_id: u64,
 }
 
 impl Caller {
-    /// A room-bound token may only address its own room (401 otherwise, spec §3).
+    /// A room-bound token may only address its own room (403 otherwise, v2 §10).
     pub fn check_room(&self, room: &Room) -> Result<(), ApiError> {
         match &self.room {
             Some(bound) if !room.matches(bound) => Err(ApiError::new(
-                axum::http::StatusCode::UNAUTHORIZED,
+                StatusCode::FORBIDDEN,
                 "This room notification token is not valid for this room",
             )),
             _ => Ok(()),
         }
     }
+
+    /// 403 unless the caller's kind is one of `allowed` (permissive callers pass).
+    pub fn check_kind(&self, allowed: &[TokenKind]) -> Result<(), ApiError> {
+        match self.kind {
+            Some(kind) if !allowed.contains(&kind) => {
+                let message = if allowed == kinds::USER {
+                    "This resource requires a user token".to_owned()
+                } else {
+                    let name = match kind {
+                        TokenKind::Group => "group",
+                        TokenKind::Room => "room",
+                        TokenKind::User => "user",
+                    };
+                    format!("This resource is not available to {name} tokens")
+                };
+                Err(ApiError::new(StatusCode::FORBIDDEN, message))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
-/// Checks a v2 (`version` 2) or v1 token for `scope`.
+/// 403 naming the accepted scopes as Python printed the list (v2 §1, recorded).
+pub fn missing_scope(scopes: &[&str]) -> ApiError {
+    let list = Value::Array(scopes.iter().map(|scope| Value::from(*scope)).collect());
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        format!(
+            "This action requires one of the following scopes: {}",
+            pyrepr::repr(&list)
+        ),
+    )
+}
+
+/// Checks a v2 (`version` 2) or v1 token for one of `scopes` (none: any token).
 pub fn authenticate(
     state: &AppState,
     token: Option<&str>,
-    scope: &str,
+    scopes: &[&str],
     version: u8,
 ) -> Result<Caller, ApiError> {
     let token = token.ok_or_else(ApiError::missing_token)?;
@@ -68,6 +126,8 @@ pub fn authenticate(
             token: token.to_owned(),
             label: default_label,
             room: None,
+            kind: None,
+            user_id: OWNER_ID,
         });
     }
     let known: &TokenConfig = state
@@ -76,15 +136,28 @@ pub fn authenticate(
         .iter()
         .find(|known| known.token == token && known.version == version)
         .ok_or_else(ApiError::invalid_session)?;
-    if !known.scopes.is_empty() && !known.scopes.iter().any(|granted| granted == scope) {
-        return Err(ApiError::new(
-            axum::http::StatusCode::UNAUTHORIZED,
-            format!("This token does not have the required scope: {scope}"),
-        ));
+    let granted = |scope: &&str| known.scopes.iter().any(|granted| granted == scope);
+    if !scopes.is_empty() && !known.scopes.is_empty() && !scopes.iter().any(granted) {
+        return Err(missing_scope(scopes));
     }
+    let user_id = match &known.user {
+        Some(reference) => state
+            .directory
+            .lock()
+            .user(reference)
+            .map_or(OWNER_ID, |user| user.id),
+        None => OWNER_ID,
+    };
+    let kind = known.kind.unwrap_or(if known.room.is_some() {
+        TokenKind::Room
+    } else {
+        TokenKind::User
+    });
     Ok(Caller {
         token: token.to_owned(),
         label: known.label.clone().unwrap_or(default_label),
         room: known.room.clone(),
+        kind: Some(kind),
+        user_id,
     })
 }

@@ -10,6 +10,10 @@
 //! label = "Deploy bot"
 //! scopes = ["send_notification"]
 //! room = "Ops"           # optional: a room notification token
+//! kind = "user"          # optional caller kind (spec v2 §1): "group", "room" or "user";
+//!                        # default "room" when `room` is set, else "user"
+//! user = "@alice"        # optional: the user it acts as (id, email or @mention); default
+//!                        # the group's owner (id 1, @dev)
 //!
 //! [[tokens]]
 //! token = "old-v1-token"
@@ -18,6 +22,12 @@
 //! [[rooms]]
 //! id = 1
 //! name = "Ops"
+//!
+//! [[users]]              # users besides the owner (id 1, "Dev Owner", @dev)
+//! id = 2
+//! name = "Alice Example"
+//! mention_name = "alice" # optional: default the name without spaces
+//! email = "alice@example.com"
 //!
 //! [rate_limit]
 //! token_limit = 100      # per token and window
@@ -44,6 +54,8 @@ pub struct Config {
     pub tokens: Vec<TokenConfig>,
     /// Known rooms (strict mode).
     pub rooms: Vec<RoomConfig>,
+    /// Users besides the group's owner.
+    pub users: Vec<UserConfig>,
     /// Rate limits.
     pub rate_limit: RateLimitConfig,
     /// Sender label for tokens without one (permissive mode).
@@ -68,6 +80,41 @@ pub struct TokenConfig {
     /// API version the token belongs to: 2 (default) or 1.
     #[serde(default = "default_version")]
     pub version: u8,
+    /// The caller kind (spec v2 §1); default [`TokenKind::Room`] when `room` is set,
+    /// else [`TokenKind::User`].
+    #[serde(default)]
+    pub kind: Option<TokenKind>,
+    /// The user the token acts as (id, email or `@mention`); default the group's owner.
+    #[serde(default)]
+    pub user: Option<String>,
+}
+
+/// A caller kind (spec v2 §1, "Access:" in HipChat's reference).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    /// G: a group-wide add-on token.
+    Group,
+    /// R: a room add-on or room notification token, bound to one room.
+    Room,
+    /// U: a user's personal or 3-legged token.
+    User,
+}
+
+/// A user of the group besides its owner.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserConfig {
+    /// Numeric id (1 is the owner).
+    pub id: u64,
+    /// Full name.
+    pub name: String,
+    /// `@mention` name without the `@`; default the name without spaces.
+    #[serde(default)]
+    pub mention_name: Option<String>,
+    /// Email address.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 fn default_version() -> u8 {

@@ -15,7 +15,11 @@
 //! # }
 //! ```
 //!
-//! Layout: [`api`] (the endpoints and their layers), [`validate`] and [`card_schema`]
+//! Layout: [`api`] (the endpoints and their layers; `api::rest` is what the REST v2
+//! endpoints beyond sending share: auth steps, paging envelopes, absolute links, JSON
+//! shapes; `api::room` the room endpoints), [`directory`] (the group, users and rooms the
+//! REST API reads and writes), [`rooms`] (room path segments → directory rooms),
+//! [`validate`] and [`card_schema`]
 //! (body checks), [`rate_limit`], [`faults`] and [`conn`] (fault injection, resets),
 //! [`recorded`] (a received message), [`store`] and [`stats`] (what was received; `sqlite`
 //! keeps it in a file if asked), [`admin`] (JSON admin API), [`web`] (the page), [`clock`]
@@ -36,11 +40,13 @@ use tokio::task::JoinHandle;
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod base64;
 pub mod body;
 pub mod card_schema;
 pub mod clock;
 pub mod config;
 pub mod conn;
+pub mod directory;
 pub mod error;
 pub mod faults;
 pub mod pyrepr;
@@ -142,7 +148,21 @@ impl DevServerBuilder {
         })?;
         let addr = listener.local_addr()?;
         let (stop, stopping) = watch::channel(false);
+        let directory = directory::Directory::new(&self.config, self.clock.now());
+        if !self.config.strict {
+            // Rooms of messages kept in the database file exist again.
+            let mut rooms = directory.lock();
+            for (recipient, id, _) in store.recipients() {
+                if let (Recipient::Room(name), Some(id)) = (recipient, id)
+                    && rooms.room(&name).is_none()
+                {
+                    let owner = directory::users::OWNER_ID;
+                    rooms.add_room(Some(id), name, owner, self.clock.now());
+                }
+            }
+        }
         let state = AppState(Arc::new(Shared {
+            directory,
             limiter: rate_limit::RateLimiter::new(self.config.rate_limit),
             config: self.config,
             clock: self.clock,
@@ -226,6 +246,59 @@ impl DevServer {
         self.state
             .store
             .for_recipient(&Recipient::User(user.to_owned()))
+    }
+
+    /// A room's history (spec v2 §3.5 items, oldest first, links to this server), as
+    /// view_room_history shows it; empty for an unknown room. `room` is an id or a name.
+    pub fn room_history(&self, room: &str) -> Vec<serde_json::Value> {
+        let links = api::rest::Links::for_addr(self.addr);
+        let data = self.state.directory.lock();
+        let Some(room) = data.room(room) else {
+            return Vec::new();
+        };
+        room.history
+            .iter()
+            .map(|item| api::rest::shapes::history_item(&links, &data, item))
+            .collect()
+    }
+
+    /// A room as get_room shows it (spec v2 §3.4), or `None` for an unknown room.
+    pub fn room(&self, room: &str) -> Option<serde_json::Value> {
+        let links = api::rest::Links::for_addr(self.addr);
+        let data = self.state.directory.lock();
+        let room = data.room(room)?;
+        Some(api::rest::shapes::room(&links, &data, room, &[]))
+    }
+
+    /// Sets who is in a room (get_all_participants, get_room's `participants`): user
+    /// ids with whether each is online. Fails for an unknown room.
+    pub fn set_participants(&self, room: &str, participants: &[(u64, bool)]) -> Result<(), String> {
+        let mut data = self.state.directory.lock();
+        let room = data
+            .room_mut(room)
+            .ok_or_else(|| format!("no room {room:?}"))?;
+        room.participants = participants.to_vec();
+        room.touch();
+        Ok(())
+    }
+
+    /// The invitations invite_user sent for a room: (user id, reason), oldest first.
+    pub fn room_invites(&self, room: &str) -> Vec<(u64, String)> {
+        let data = self.state.directory.lock();
+        data.room(room)
+            .map(|room| room.invites.clone())
+            .unwrap_or_default()
+    }
+
+    /// The glance contents addon_ui_update set for a room, by glance key.
+    pub fn room_glances(
+        &self,
+        room: &str,
+    ) -> std::collections::BTreeMap<String, serde_json::Value> {
+        let data = self.state.directory.lock();
+        data.room(room)
+            .map(|room| room.glances.clone())
+            .unwrap_or_default()
     }
 
     /// Every recorded message, in arrival order.

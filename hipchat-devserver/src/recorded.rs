@@ -112,6 +112,8 @@ pub struct NewMessage {
     pub card: Option<Value>,
     /// See [`Recorded::link`].
     pub link: Option<String>,
+    /// The user who sent it (messages), for the room's history; not recorded.
+    pub user_id: Option<u64>,
 }
 
 impl NewMessage {
@@ -131,6 +133,7 @@ impl NewMessage {
             attach_to: None,
             card: None,
             link: None,
+            user_id: None,
         }
     }
 }

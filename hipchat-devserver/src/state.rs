@@ -6,6 +6,7 @@ use tokio::sync::watch;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::directory::Directory;
 use crate::faults::Faults;
 use crate::rate_limit::RateLimiter;
 use crate::stats::Stats;
@@ -25,6 +26,8 @@ pub struct Shared {
     pub limiter: RateLimiter,
     /// Recorded messages.
     pub store: Store,
+    /// The group, its users and rooms (REST API v2 state).
+    pub directory: Directory,
     /// Counters.
     pub stats: Stats,
     /// Fault knobs.

@@ -29,6 +29,12 @@ pub enum Kind {
     Bool,
     /// A card (object or null), checked against the server echo schema.
     Card,
+    /// A JSON object (`owner` in update_room).
+    Object,
+    /// A JSON array (`room_roles`).
+    Array,
+    /// A string or an integer (`owner_user_id`: id, email or @mention).
+    IdOrName,
 }
 
 /// One top-level field of a request body.
@@ -83,6 +89,37 @@ impl Field {
         }
     }
 
+    /// A field of another JSON type ([`Kind::Object`], [`Kind::Array`], [`Kind::IdOrName`]).
+    pub const fn of(name: &'static str, required: bool, kind: Kind) -> Self {
+        Self {
+            name,
+            required,
+            kind,
+        }
+    }
+
+    /// A required boolean field.
+    pub const fn required_boolean(name: &'static str) -> Self {
+        Self {
+            name,
+            required: true,
+            kind: Kind::Bool,
+        }
+    }
+
+    /// A required string field with a fixed set of values.
+    pub const fn required_one_of(name: &'static str, values: &'static [&'static str]) -> Self {
+        Self {
+            name,
+            required: true,
+            kind: Kind::Str {
+                one_of: Some(values),
+                min: 0,
+                max: None,
+            },
+        }
+    }
+
     /// The optional `card` field.
     pub const fn card() -> Self {
         Self {
@@ -96,7 +133,9 @@ impl Field {
         match self.kind {
             Kind::Str { .. } => "string",
             Kind::Bool => "boolean",
-            Kind::Card => "object",
+            Kind::Card | Kind::Object => "object",
+            Kind::Array => "array",
+            Kind::IdOrName => "string",
         }
     }
 }
@@ -145,6 +184,9 @@ pub fn validate(body: &Map<String, Value>, fields: &[Field]) -> Result<(), ApiEr
             Kind::Str { .. } => value.is_string(),
             Kind::Bool => value.is_boolean(),
             Kind::Card => true, // any card failure is reported by the card phase
+            Kind::Object => value.is_object(),
+            Kind::Array => value.is_array(),
+            Kind::IdOrName => value.is_string() || value.is_u64(),
         };
         if !ok {
             return Err(wrong_type(field, value));
@@ -187,7 +229,8 @@ pub fn validate(body: &Map<String, Value>, fields: &[Field]) -> Result<(), ApiEr
     Ok(())
 }
 
-fn required(field: &Field) -> ApiError {
+/// 400 `required`: `field` is missing.
+pub fn required(field: &Field) -> ApiError {
     ApiError::invalid(
         format!("Required field '{}' is missing", field.name),
         Validation {
@@ -201,18 +244,47 @@ fn required(field: &Field) -> ApiError {
 }
 
 fn wrong_type(field: &Field, value: &Value) -> ApiError {
+    not_of_type(field.name, value, field.type_name())
+}
+
+/// 400 `type`: `value` of field (or query parameter) `name` is not a `type_name`.
+pub fn not_of_type(name: &str, value: &Value, type_name: &str) -> ApiError {
     ApiError::invalid(
         format!(
             "Value {} for field {} is not of type {}",
             repr(value),
-            repr_str(field.name),
-            repr_str(field.type_name())
+            repr_str(name),
+            repr_str(type_name)
         ),
         Validation {
-            field: field.name.into(),
+            field: name.into(),
             validation: "type".into(),
             value: value.clone(),
-            expected_type: json!(field.type_name()),
+            expected_type: json!(type_name),
+            description: None,
+        },
+    )
+}
+
+/// 400 `minimum` / `maximum`: the number `value` of field (or query parameter) `name`
+/// is below / above `bound`.
+pub fn out_of_range(name: &str, value: &Value, check: &str, bound: i64) -> ApiError {
+    let relation = if check == "minimum" {
+        "less than the minimum of"
+    } else {
+        "greater than the maximum of"
+    };
+    ApiError::invalid(
+        format!(
+            "Value {} for field {} is {relation} {bound}",
+            repr(value),
+            repr_str(name)
+        ),
+        Validation {
+            field: name.into(),
+            validation: check.into(),
+            value: value.clone(),
+            expected_type: json!("integer"),
             description: None,
         },
     )

@@ -45,7 +45,7 @@ async fn lists_and_clears_messages_per_room() {
     let rooms = get(&server, "/admin/rooms").await;
     assert_eq!(
         rooms,
-        json!([{"name": "Ops", "id": null, "count": 2}, {"name": "Build Status", "id": null, "count": 1}])
+        json!([{"name": "Ops", "id": 1, "count": 2}, {"name": "Build Status", "id": 2, "count": 1}])
     );
     let ops = get(&server, "/admin/rooms/Ops/messages").await;
     let texts: Vec<&str> = ops

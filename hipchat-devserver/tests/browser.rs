@@ -300,6 +300,8 @@ async fn drive(browser: &Client, server: &DevServer) {
     );
     assert!(lozenge.is_displayed().await.expect("displayed"));
 
+    create_a_room_and_set_its_topic(browser, server).await;
+
     let png = browser.screenshot().await.expect("screenshot");
     assert!(png.starts_with(b"\x89PNG"), "a PNG");
     let path = artifact_path();
@@ -308,4 +310,101 @@ async fn drive(browser: &Client, server: &DevServer) {
     }
     std::fs::write(&path, &png).expect("screenshot written");
     println!("screenshot: {}", path.display());
+}
+
+/// Waits (bounded) until `script` returns `true`.
+async fn wait_until(browser: &Client, script: &str, what: &str) {
+    let deadline = Instant::now() + APPEAR_WITHIN;
+    loop {
+        let done = browser.execute(script, vec![]).await.expect("script runs");
+        if done == true {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{what} within {APPEAR_WITHIN:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The page's forms: a new room, a refused duplicate, and a topic.
+async fn create_a_room_and_set_its_topic(browser: &Client, server: &DevServer) {
+    let name = browser
+        .find(Locator::Css("#new-room-name"))
+        .await
+        .expect("new room input");
+    name.send_keys("Standup").await.expect("typed");
+    browser
+        .find(Locator::Css("#new-room button"))
+        .await
+        .expect("create button")
+        .click()
+        .await
+        .expect("clicked");
+    wait_until(
+        browser,
+        r#"return !!document.querySelector('section[data-key="room:Standup"] h2');"#,
+        "the new room's section",
+    )
+    .await;
+    assert_eq!(
+        server.room("Standup").map(|room| room["topic"].clone()),
+        Some(json!("")),
+        "created on the server"
+    );
+
+    name.send_keys("Ops").await.expect("typed");
+    browser
+        .find(Locator::Css("#new-room button"))
+        .await
+        .expect("create button")
+        .click()
+        .await
+        .expect("clicked");
+    wait_until(
+        browser,
+        r#"return document.getElementById("new-room-error").textContent === "Another room exists with that name.";"#,
+        "the duplicate name refused",
+    )
+    .await;
+
+    let topic = browser
+        .find(Locator::Css(
+            r#"section[data-key="room:Standup"] .topic-form input"#,
+        ))
+        .await
+        .expect("topic input");
+    topic.send_keys("Daily at 9:30").await.expect("typed");
+    browser
+        .find(Locator::Css(
+            r#"section[data-key="room:Standup"] .topic-form button"#,
+        ))
+        .await
+        .expect("topic button")
+        .click()
+        .await
+        .expect("clicked");
+    wait_until(
+        browser,
+        r#"return document.querySelector('section[data-key="room:Standup"] .topic-text').textContent === "Daily at 9:30";"#,
+        "the topic shown",
+    )
+    .await;
+    assert_eq!(
+        server.room("Standup").map(|room| room["topic"].clone()),
+        Some(json!("Daily at 9:30"))
+    );
+    // A topic set through the API shows up too (the page polls the rooms).
+    let api = common::client()
+        .put(format!("{}/v2/room/Ops/topic", server.url()))
+        .bearer_auth("dev")
+        .json(&json!({"topic": "Deploys & alerts"}))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(api.status(), 204);
+    wait_until(
+        browser,
+        r#"return document.querySelector('section[data-key="room:Ops"] .topic-text').textContent === "Deploys & alerts";"#,
+        "the API's topic shown",
+    )
+    .await;
 }

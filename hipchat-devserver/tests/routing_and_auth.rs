@@ -242,12 +242,22 @@ async fn strict_mode_checks_tokens_scopes_and_rooms() {
     let v1 = send_as(&server, "v1token", "Ops").await;
     assert_eq!((v1.status, &v1.body), (401, &invalid), "a v1 token on v2");
     let scope = send_as(&server, "view-only", "Ops").await;
-    assert_eq!(scope.status, 401);
+    assert_eq!(
+        (scope.status, &scope.body),
+        (
+            403,
+            &json!({"error": {
+                "code": 403,
+                "message": "This action requires one of the following scopes: [u'send_notification']",
+                "type": "Forbidden"
+            }})
+        ),
+        "a missing scope is 403, as recorded (spec v2 §1)"
+    );
     assert!(
-        scope.body["error"]["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("send_notification")
+        scope.header("x-ratelimit-limit").is_some(),
+        "{:?}",
+        scope.headers
     );
     assert_eq!(send_as(&server, "notify-only", "Ops").await.status, 204);
     assert_eq!(send_as(&server, "full", "1").await.status, 204, "by id");
@@ -271,8 +281,8 @@ async fn strict_mode_checks_tokens_scopes_and_rooms() {
     assert_eq!(send_as(&server, "ops-room", "1").await.status, 204);
     assert_eq!(
         send_as(&server, "ops-room", "Build%20Status").await.status,
-        401,
-        "room-bound token"
+        403,
+        "room-bound token on another room (spec v2 §10)"
     );
     let auth_test = send_with_query(&server, "nope", "Ops", "?auth_test=true").await;
     assert_eq!(auth_test.status, 401);

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{client, notify, post_json, server};
+use common::{call, chars, client, get_json, notify, post_json, put_json, server};
 use serde_json::{Value, json};
 
 async fn feed(server: &hipchat_devserver::DevServer, after: u64) -> Vec<Value> {
@@ -165,4 +165,72 @@ async fn the_feed_returns_only_newer_messages_in_order() {
     assert_eq!(all[2]["label"], "Private: @bob");
     assert_eq!(feed(&server, 2).await.len(), 1);
     assert!(feed(&server, 3).await.is_empty());
+}
+
+#[tokio::test]
+async fn the_page_forms_create_rooms_and_set_topics() {
+    let (server, _clock) = server().await;
+    let created = call(
+        &server,
+        reqwest::Method::POST,
+        "/web/rooms",
+        Some(&json!({"name": "Standup"})),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(created.body["id"], 1);
+    let duplicate = call(
+        &server,
+        reqwest::Method::POST,
+        "/web/rooms",
+        Some(&json!({"name": "Standup"})),
+    )
+    .await;
+    assert_eq!(duplicate.status, 400);
+    assert_eq!(
+        duplicate.body["error"]["message"],
+        "Another room exists with that name."
+    );
+    let too_long = call(
+        &server,
+        reqwest::Method::POST,
+        "/web/rooms",
+        Some(&json!({"name": chars(51)})),
+    )
+    .await;
+    assert_eq!(too_long.body["error"]["validation"], "maxLength");
+    let topic = put_json(
+        &server,
+        "/web/rooms/Standup/topic",
+        &json!({"topic": "Daily"}),
+    )
+    .await;
+    assert_eq!(topic.status, 204, "{}", topic.text);
+    assert_eq!(
+        put_json(&server, "/web/rooms/Nope/topic", &json!({"topic": "x"}))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        put_json(
+            &server,
+            "/web/rooms/Standup/topic",
+            &json!({"topic": chars(251)})
+        )
+        .await
+        .status,
+        400
+    );
+    let feed = get_json(&server, "/web/feed?after=0").await;
+    assert_eq!(
+        feed["rooms"],
+        json!([{"key": "room:Standup", "label": "Standup", "topic": "Daily"}])
+    );
+    assert_eq!(server.room_history("Standup")[0]["type"], "topic");
+    let page = call(&server, reqwest::Method::GET, "/", None).await.text;
+    assert!(
+        page.contains("id=\"new-room\"") && page.contains("/web/rooms/"),
+        "the forms"
+    );
 }

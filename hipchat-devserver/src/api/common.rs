@@ -37,6 +37,11 @@ impl Query {
             .map(|(_, value)| value.as_str())
     }
 
+    /// Every pair, in order, as sent.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+
     /// `auth_test=true` (spec §3).
     pub fn auth_test(&self) -> bool {
         self.get("auth_test")
@@ -103,6 +108,8 @@ impl Endpoint {
 pub struct Accepted {
     /// Who sent it: the token's label.
     pub sender: String,
+    /// The user the token acts as.
+    pub user_id: u64,
     /// The room or user it goes to.
     pub recipient: Recipient,
     /// The room's numeric id, when known.
@@ -133,6 +140,7 @@ impl Accepted {
     pub fn message(&self, kind: Kind) -> NewMessage {
         NewMessage {
             room_id: self.room_id,
+            user_id: Some(self.user_id),
             ..NewMessage::plain(
                 kind,
                 self.recipient.clone(),
@@ -153,8 +161,8 @@ pub enum Step {
     Accepted(Accepted),
 }
 
-/// The v2 send pipeline up to recording, in the order HipChat ran it: token and scope
-/// (401), recipient (404), room binding (401), `auth_test` (202, no flood allowance
+/// The v2 send pipeline up to recording, in the order HipChat ran it: token (401) and
+/// scope (403), recipient (404; permissive mode creates unknown rooms), room binding (403), `auth_test` (202, no flood allowance
 /// used), body parse and checks (400, with the flood headers), flood control (429).
 /// The token's own budget is counted by the v2 layer before the handler runs.
 pub fn accept(
@@ -165,13 +173,14 @@ pub fn accept(
     endpoint: &Endpoint,
 ) -> Result<Step, ApiError> {
     let query = Query::from_uri(uri);
-    let caller = auth::authenticate(state, auth::token(headers, &query), endpoint.scope, 2)?;
+    let caller = auth::authenticate(state, auth::token(headers, &query), &[endpoint.scope], 2)?;
     let segment = raw_segment(uri, 3);
     let (recipient, room_id) = match endpoint.target {
         Target::Room => {
-            let room = rooms::resolve_segment(state, segment)?;
+            let reference = rooms::decode_segment(segment)?;
+            let room = rooms::find_or_create(state, &reference, caller.user_id)?;
             caller.check_room(&room)?;
-            (Recipient::Room(room.name), room.id)
+            (Recipient::Room(room.name), Some(room.id))
         }
         Target::User => {
             let user = percent_decode_str(segment)
@@ -195,6 +204,7 @@ pub fn accept(
     let flood = take_flood(state, &flood_key)?;
     Ok(Step::Accepted(Accepted {
         sender: caller.label,
+        user_id: caller.user_id,
         recipient,
         room_id,
         body,
@@ -253,10 +263,12 @@ pub fn peek_flood(state: &AppState, key: &str) -> HeaderMap {
         .headers(Budget::Flood)
 }
 
-/// Records an accepted message.
+/// Records an accepted message, and adds it to its room's history.
 pub fn record(state: &AppState, message: NewMessage) -> Recorded {
     state.stats.accepted();
+    let user_id = message.user_id;
     let recorded = state.store.record(message, state.clock.now());
+    crate::api::rest::history::add_recorded(state, &recorded, user_id);
     tracing::info!(
         seq = recorded.seq,
         recipient = ?recorded.recipient,

@@ -16,9 +16,12 @@ use crate::faults::Action;
 use crate::rate_limit::Budget;
 use crate::state::AppState;
 
+pub mod addon_ui;
 pub mod common;
 pub mod message;
 pub mod notification;
+pub mod rest;
+pub mod room;
 pub mod share;
 pub mod user;
 pub mod v1;
@@ -34,6 +37,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/v2/room/{room}/share/link", share::ENDPOINT.route())
         .route("/v2/user/{user}/message", user::ENDPOINT.route())
         .route("/v1/rooms/message", common::post_route(v1::rooms_message))
+        .merge(room::router())
+        .merge(addon_ui::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), inject_faults))

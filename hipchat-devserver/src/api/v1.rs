@@ -49,7 +49,7 @@ fn handle(
     pairs.extend(body::form_pairs(uri.query().unwrap_or_default().as_bytes()));
     let params = Params(pairs);
     let token = params.get("auth_token").filter(|token| !token.is_empty());
-    let caller = auth::authenticate(state, token, "send_notification", 1).map_err(|_| {
+    let caller = auth::authenticate(state, token, &["send_notification"], 1).map_err(|_| {
         ApiError::new(StatusCode::UNAUTHORIZED, AUTH_INVALID)
             .with_headers(peek_limit(state, token.unwrap_or_default()))
     })?;
@@ -101,12 +101,12 @@ fn send(state: &AppState, params: &Params, caller: &auth::Caller) -> Result<Resp
         ));
     }
     check_length(message, "message", 1, 10_000)?;
-    let room = rooms::resolve(state, room_id)?;
+    let room = rooms::find_or_create(state, room_id, caller.user_id)?;
     caller.check_room(&room)?;
     common::record(
         state,
         NewMessage {
-            room_id: room.id,
+            room_id: Some(room.id),
             message_format: format.to_owned(),
             color: color.to_owned(),
             notify: notify == "1",

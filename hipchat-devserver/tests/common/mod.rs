@@ -170,3 +170,73 @@ pub fn notifier(server: &DevServer, token: &str) -> hipchat::Notifier {
         .timeout(std::time::Duration::from_secs(30));
     hipchat::Notifier::from_settings(settings).expect("notifier builds")
 }
+
+/// A REST v2 call with `Authorization: Bearer {token}` and an optional JSON body.
+pub async fn rest(
+    server: &DevServer,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+) -> Answer {
+    let mut request = client()
+        .request(method, format!("{}{path}", server.url()))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    send(request).await
+}
+
+/// `GET path` as token `dev`.
+pub async fn rest_get(server: &DevServer, path: &str) -> Answer {
+    rest(server, reqwest::Method::GET, path, "dev", None).await
+}
+
+/// A strict server from a TOML config, on a manual clock standing at [`T0`].
+pub async fn strict_server(toml: &str) -> DevServer {
+    let config = hipchat_devserver::Config::from_toml(toml).expect("config parses");
+    DevServer::builder()
+        .config(config)
+        .clock(ManualClock::at_unix(T0))
+        .start()
+        .await
+        .expect("server starts")
+}
+
+/// A fixture without its `_note`.
+pub fn fixture_body(relative: &str) -> Value {
+    let mut value = fixture(relative);
+    if let Some(object) = value.as_object_mut() {
+        object.remove("_note");
+    }
+    value
+}
+
+/// Asserts HipChat's validation error: 400, `field` and `validation`.
+pub fn assert_invalid(answer: &Answer, field: &str, validation: &str) {
+    assert_eq!(answer.status, 400, "{}", answer.text);
+    assert_eq!(answer.body["error"]["code"], 400, "{}", answer.text);
+    assert_eq!(answer.body["error"]["type"], "Bad Request");
+    assert_eq!(answer.body["error"]["field"], field, "{}", answer.text);
+    assert_eq!(
+        answer.body["error"]["validation"], validation,
+        "{}",
+        answer.text
+    );
+}
+
+/// Asserts the rate-limit headers are present (spec §8: on every v2 answer).
+pub fn assert_rate_limited_headers(answer: &Answer) {
+    for name in [
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+    ] {
+        assert!(
+            answer.header(name).is_some(),
+            "{name} missing: {:?}",
+            answer.headers
+        );
+    }
+}
