@@ -345,3 +345,33 @@ async fn a_token_without_the_scope_gets_the_recorded_403() {
         Error::Unauthorized(_)
     ));
 }
+
+#[tokio::test]
+async fn a_rate_limited_stream_waits_for_the_reset_instead_of_failing() {
+    // Three requests per token and second: creating four rooms and paging through them
+    // one per page runs into 429s, which the client waits out (X-Ratelimit-Reset).
+    let limits = hipchat_devserver::config::RateLimitConfig {
+        token_limit: 3,
+        token_window_secs: 1,
+        ..Default::default()
+    };
+    let server = DevServer::builder().rate_limits(limits).start().await.unwrap();
+    let client = Client::new(server.url(), "dev").unwrap();
+    for i in 0..4 {
+        client.rooms().create(format!("Limited {i}")).await.unwrap();
+    }
+    let rooms: Vec<_> = client
+        .rooms()
+        .list()
+        .max_results(1)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(rooms.len(), 4);
+    assert!(
+        server.counters().rate_limited > 0,
+        "the test must have run into the limit: {:?}",
+        server.counters()
+    );
+}
