@@ -355,7 +355,11 @@ async fn a_rate_limited_stream_waits_for_the_reset_instead_of_failing() {
         token_window_secs: 1,
         ..Default::default()
     };
-    let server = DevServer::builder().rate_limits(limits).start().await.unwrap();
+    let server = DevServer::builder()
+        .rate_limits(limits)
+        .start()
+        .await
+        .unwrap();
     let client = Client::new(server.url(), "dev").unwrap();
     for i in 0..4 {
         client.rooms().create(format!("Limited {i}")).await.unwrap();

@@ -672,3 +672,41 @@ async fn a_429_in_the_middle_of_a_stream_is_waited_out() {
     assert!(reset.is_some());
     assert_eq!(api.status, 429);
 }
+
+#[tokio::test]
+async fn with_pacing_a_spent_budget_holds_the_next_request_until_its_reset() {
+    use std::sync::Mutex;
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    use hipchat_runtime::backend::queued::Pacing;
+
+    let arrivals = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&arrivals);
+    // The first answer says the budget is spent until the next whole second but one.
+    let reset = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 2;
+    let server = TestServer::scripted(move |_| {
+        seen.lock().unwrap().push(SystemTime::now());
+        Reply::json(200, page(0..1, 0, 100, None))
+            .header("X-Ratelimit-Limit", "100")
+            .header("X-Ratelimit-Remaining", "0")
+            .header("X-Ratelimit-Reset", &reset.to_string())
+    })
+    .await;
+    let client = Client::builder(&server.url, StaticToken::new(TOKEN))
+        .pacing(Pacing::unlimited().reset_margin(Duration::ZERO))
+        .build()
+        .unwrap();
+    client.rooms().list().await.unwrap();
+    client.rooms().list().await.unwrap();
+    let arrivals = arrivals.lock().unwrap().clone();
+    assert_eq!(arrivals.len(), 2);
+    let second = arrivals[1].duration_since(UNIX_EPOCH).unwrap();
+    assert!(
+        second >= Duration::from_secs(reset),
+        "the second request came at {second:?}, before the announced reset {reset} s"
+    );
+}
