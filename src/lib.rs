@@ -18,18 +18,23 @@
 //! # }
 //! ```
 //!
-//! See the README for templates, settings and backends.
+//! See the README for templates, settings and backends. The rest of HipChat's REST API
+//! (rooms, history, members, webhooks, users, ...) is [`Client`]: typed, paged as
+//! streams, rate-limit aware.
 
 #![warn(missing_docs)]
 
 #[doc(inline)]
 pub use hipchat_macros::hipchat;
+/// The REST API v2 client: [`rest::Client`].
+#[doc(inline)]
+pub use hipchat_runtime::rest::Client;
 #[doc(inline)]
 pub use hipchat_runtime::{
     ApiError, ApiVersion, Backend, BackendKind, Card, Color, ConfigError, Delivery, Error, Format,
     LongMessage, Message, Notification, Notifier, Notify, Outgoing, PrivateMessage, RateLimit,
     RoomNotification, Settings, SharedLink, Target, ValidationError, backend, card,
-    default_notifier, error, filters, long_message, set_default, settings,
+    default_notifier, error, filters, limits, long_message, rest, set_default, settings,
 };
 
 #[doc(hidden)]

@@ -34,6 +34,7 @@ pub async fn local_server_unless_configured()
 }
 
 /// Prints why a notification the example expects to be refused was not sent.
+#[allow(dead_code)] // Not every example has a refusal to show.
 pub fn print_refusal(result: Result<(), hipchat::Error>) {
     match result {
         Err(error) => println!("Not sent: {error}\n"),

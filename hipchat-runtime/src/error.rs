@@ -70,6 +70,16 @@ pub enum Error {
         api: Box<ApiError>,
     },
 
+    /// 404 on anything but a room or a user: a webhook, a message, an emoticon, a
+    /// session, an extension.
+    #[error("{resource} not found (404): {api}")]
+    NotFound {
+        /// What was asked for, as the request named it (`webhook 12 in room "Ops"`).
+        resource: String,
+        /// What the server said.
+        api: Box<ApiError>,
+    },
+
     /// 5xx: the server failed or is unavailable.
     #[error("HipChat server error ({status}): {api}", status = .0.status, api = .0)]
     Server(Box<ApiError>),
@@ -86,6 +96,17 @@ pub enum Error {
         /// What went wrong, briefly: `timed out`, `connection failed`, `request failed`.
         reason: &'static str,
         /// The underlying I/O or HTTP error.
+        #[source]
+        source: Box<dyn error::Error + Send + Sync>,
+    },
+
+    /// HipChat answered with success, but the answer is not what the API documents (a
+    /// body that is not the JSON of its type).
+    #[error("could not read HipChat's answer from {endpoint}: {source}")]
+    Decode {
+        /// The URL that was requested (it never holds a token).
+        endpoint: String,
+        /// What did not parse.
         #[source]
         source: Box<dyn error::Error + Send + Sync>,
     },
@@ -173,6 +194,7 @@ impl Error {
             | Error::UnexpectedStatus(api)
             | Error::RoomNotFound { api, .. }
             | Error::UserNotFound { api, .. }
+            | Error::NotFound { api, .. }
             | Error::RateLimited { api, .. } => Some(api),
             _ => None,
         }
@@ -188,6 +210,7 @@ impl Error {
             | Error::UnexpectedStatus(api)
             | Error::RoomNotFound { api, .. }
             | Error::UserNotFound { api, .. }
+            | Error::NotFound { api, .. }
             | Error::RateLimited { api, .. } => Some(api),
             _ => None,
         }
@@ -311,6 +334,17 @@ pub enum ValidationError {
     #[error("room {0:?} cannot be sent: `.` and `..` are not valid room names")]
     UnroutableRoom(String),
 
+    /// A user, key or id that cannot be one URL path segment (empty, `.` or `..`).
+    #[error(
+        "{what} {value:?} cannot be sent: it must be a non-empty path segment other than `.` and `..`"
+    )]
+    UnroutableSegment {
+        /// What the segment names (`"user"`, `"webhook key"`).
+        what: &'static str,
+        /// The value given.
+        value: String,
+    },
+
     /// A rendered `color` block is not one of HipChat's colors.
     #[error(transparent)]
     UnknownValue(#[from] UnknownValue),
@@ -390,6 +424,44 @@ pub struct ApiError {
     pub body: String,
 }
 
+impl ApiError {
+    /// The scopes a 403 says the token lacks, one of which would do: HipChat answers
+    /// `This action requires one of the following scopes: [u'view_group', u'view_room']`
+    /// (a Python list). Empty when the message names none.
+    ///
+    /// ```
+    /// use hipchat_runtime::ApiError;
+    ///
+    /// let mut api = ApiError::default();
+    /// api.message = "This action requires one of the following scopes: \
+    ///                [u'view_group', u'view_room']".into();
+    /// assert_eq!(api.required_scopes(), ["view_group", "view_room"]);
+    /// ```
+    pub fn required_scopes(&self) -> Vec<&str> {
+        let Some(list) = self
+            .message
+            .split_once("scopes:")
+            .and_then(|(_, rest)| rest.trim().strip_prefix('['))
+            .and_then(|rest| rest.split_once(']'))
+            .map(|(list, _)| list)
+        else {
+            return Vec::new();
+        };
+        list.split(',')
+            .map(|scope| {
+                let scope = scope.trim();
+                // Python 2's unicode prefix: `u'view_group'`.
+                let scope = match scope.strip_prefix('u') {
+                    Some(quoted) if quoted.starts_with(['\'', '"']) => quoted,
+                    _ => scope,
+                };
+                scope.trim_matches(|c| c == '\'' || c == '"')
+            })
+            .filter(|scope| !scope.is_empty())
+            .collect()
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)?;
@@ -429,13 +501,28 @@ impl RateLimit {
         exhausted(self.flood_remaining, self.flood_reset)
             .or_else(|| exhausted(self.remaining, self.reset))
             .or(self.flood_reset.max(self.reset))
-            .map(unix_time)
+            .map(|reset| reset_at(reset, SystemTime::now()))
     }
 }
 
 /// The latest reset read as a time: 9999-12-31T23:59:59Z. A server (or a proxy) may send
 /// any number; a larger one is read as this, and the retry deadline then decides.
 const LATEST_RESET: u64 = 253_402_300_799;
+
+/// Resets below this are not Unix timestamps (it is 2001-09-09) but seconds from now: a
+/// 2018 capture of a 429 shows `X-Ratelimit-Reset: 60` (REST v2 §10, base §8 decision).
+const RELATIVE_RESET_BELOW: u64 = 1_000_000_000;
+
+/// When a reset header's value `reset` falls, read at `now`: a Unix timestamp, or for a
+/// small value, seconds from `now`.
+pub(crate) fn reset_at(reset: u64, now: SystemTime) -> SystemTime {
+    if reset < RELATIVE_RESET_BELOW {
+        now.checked_add(Duration::from_secs(reset))
+            .unwrap_or_else(|| unix_time(u64::MAX))
+    } else {
+        unix_time(reset)
+    }
+}
 
 /// A Unix timestamp in seconds as a [`SystemTime`], saturating at [`LATEST_RESET`]
 /// (`UNIX_EPOCH + u64::MAX` seconds does not fit a `SystemTime`).
@@ -446,6 +533,24 @@ pub(crate) fn unix_time(secs: u64) -> SystemTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_small_reset_is_seconds_from_now() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(reset_at(60, now), now + Duration::from_secs(60));
+        assert_eq!(
+            reset_at(1_700_000_300, now),
+            UNIX_EPOCH + Duration::from_secs(1_700_000_300)
+        );
+        let limit = RateLimit {
+            reset: Some(60),
+            remaining: Some(0),
+            ..RateLimit::default()
+        };
+        let reset = limit.reset_time().unwrap();
+        let left = reset.duration_since(SystemTime::now()).unwrap();
+        assert!(left <= Duration::from_secs(60) && left > Duration::from_secs(50));
+    }
 
     #[test]
     fn reset_time_prefers_the_exhausted_budget() {

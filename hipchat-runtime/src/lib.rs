@@ -19,6 +19,7 @@ mod default_notifier;
 pub mod error;
 #[allow(missing_docs)] // `filter_fn` generates builder types and methods without docs.
 pub mod filters;
+pub mod limits;
 pub mod long_message;
 mod message;
 mod notification;

@@ -6,19 +6,13 @@
 //! the wire and how HipChat's real answers (the recorded fixtures of the spec) are mapped.
 
 use std::net::TcpListener as StdTcpListener;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, UNIX_EPOCH};
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{OriginalUri, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::Method;
 use hipchat_runtime::{
     BackendKind, Color, ConfigError, Error, Message, Notifier, Settings, ValidationError,
 };
 use serde_json::json;
-use tokio::task::JoinHandle;
 
 /// Distinctive, so a leak into an error message cannot be a coincidence.
 const TOKEN: &str = "tok-SECRET-123";
@@ -34,161 +28,23 @@ fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
 }
 
-/// One request as the server saw it.
-#[derive(Debug, Clone)]
-struct Captured {
-    method: Method,
-    /// Path and query exactly as received: nothing decoded.
-    path: String,
-    headers: HeaderMap,
-    body: Bytes,
+mod capture_server;
+
+use capture_server::{Reply, TestServer};
+
+/// The http backend pointed at a test server, with the default token.
+trait HttpSettings {
+    fn settings(&self) -> Settings;
+    fn notifier(&self) -> Notifier;
 }
 
-impl Captured {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(|v| v.to_str().unwrap())
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).expect("request body is JSON")
-    }
-}
-
-/// What the server answers to every request.
-#[derive(Debug, Clone)]
-struct Reply {
-    status: StatusCode,
-    headers: Vec<(String, String)>,
-    body: String,
-    /// Wait this long before answering (to provoke client timeouts).
-    delay: Option<Duration>,
-}
-
-impl Reply {
-    /// An empty-bodied answer, e.g. HipChat's `204 No Content`.
-    fn status(status: u16) -> Self {
-        Reply {
-            status: StatusCode::from_u16(status).unwrap(),
-            headers: Vec::new(),
-            body: String::new(),
-            delay: None,
-        }
-    }
-
-    fn json(status: u16, body: impl Into<String>) -> Self {
-        Reply {
-            body: body.into(),
-            ..Reply::status(status).header("Content-Type", "application/json")
-        }
-    }
-
-    fn html(status: u16, body: impl Into<String>) -> Self {
-        Reply {
-            body: body.into(),
-            ..Reply::status(status).header("Content-Type", "text/html")
-        }
-    }
-
-    fn header(mut self, name: &str, value: &str) -> Self {
-        self.headers.push((name.to_owned(), value.to_owned()));
-        self
-    }
-
-    fn delay(mut self, delay: Duration) -> Self {
-        self.delay = Some(delay);
-        self
-    }
-}
-
-#[derive(Clone)]
-struct Shared {
-    reply: Reply,
-    requests: Arc<Mutex<Vec<Captured>>>,
-}
-
-/// A fallback handler: no routing, so no path is decoded or rejected before it is recorded.
-async fn capture_and_reply(
-    State(shared): State<Shared>,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-    shared.requests.lock().unwrap().push(Captured {
-        method,
-        path: path.to_owned(),
-        headers,
-        body,
-    });
-    let reply = shared.reply;
-    if let Some(delay) = reply.delay {
-        tokio::time::sleep(delay).await;
-    }
-    let mut response = (reply.status, reply.body).into_response();
-    for (name, value) in &reply.headers {
-        response.headers_mut().insert(
-            HeaderName::from_bytes(name.as_bytes()).unwrap(),
-            HeaderValue::from_str(value).unwrap(),
-        );
-    }
-    response
-}
-
-/// A local server that records requests; stopped when dropped.
-struct TestServer {
-    /// `http://127.0.0.1:PORT`, no trailing slash.
-    url: String,
-    requests: Arc<Mutex<Vec<Captured>>>,
-    task: JoinHandle<()>,
-}
-
-impl TestServer {
-    async fn start(reply: Reply) -> Self {
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let app = Router::new()
-            .fallback(capture_and_reply)
-            .with_state(Shared {
-                reply,
-                requests: Arc::clone(&requests),
-            });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let task = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        TestServer {
-            url,
-            requests,
-            task,
-        }
-    }
-
-    fn requests(&self) -> Vec<Captured> {
-        self.requests.lock().unwrap().clone()
-    }
-
-    fn only_request(&self) -> Captured {
-        let requests = self.requests();
-        assert_eq!(
-            requests.len(),
-            1,
-            "expected exactly one request: {requests:#?}"
-        );
-        requests.into_iter().next().unwrap()
-    }
-
-    /// Http backend pointed at this server, with the default token.
+impl HttpSettings for TestServer {
     fn settings(&self) -> Settings {
         http_settings(&self.url).auth_token(TOKEN)
     }
 
     fn notifier(&self) -> Notifier {
         Notifier::from_settings(self.settings()).unwrap()
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        self.task.abort();
     }
 }
 

@@ -74,6 +74,26 @@ pub const ROOM: Limit = chars("room", 1, 100);
 /// `attach_to`, the id of a message to show this one under: at most 36 characters.
 pub const ATTACH_TO: Limit = chars("attach_to", 0, 36);
 
+/// The `message` of send_message (`POST /v2/room/{room}/message`, base §9): 1 to 1,000
+/// characters.
+pub const ROOM_MESSAGE: Limit = chars("message", 1, 1_000);
+
+/// A room's `name` on create_room and update_room (REST v2 §4): 1 to 50 characters.
+pub const ROOM_NAME: Limit = chars("name", 1, 50);
+
+/// A room's `topic` (set_topic, update_room; REST v2 §4, §12): at most 250 characters.
+pub const TOPIC: Limit = chars("topic", 0, 250);
+
+/// A user's `name` on create_user and update_user (REST v2 §7): 1 to 50 characters.
+pub const USER_NAME: Limit = chars("name", 1, 50);
+
+/// The `reason` of invite_user (REST v2 §5.1): 1 to 250 characters.
+pub const INVITE_REASON: Limit = chars("reason", 1, 250);
+
+/// `max-results`, the page size of a list (REST v2 §2): 0 to 1,000 items (checked with
+/// [`Limit::check_count`]).
+pub const MAX_RESULTS: Limit = chars("max-results", 0, 1_000);
+
 /// No upper bound: the schema gives none.
 const UNBOUNDED: usize = usize::MAX;
 

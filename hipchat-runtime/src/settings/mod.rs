@@ -375,7 +375,7 @@ impl Settings {
 
 /// Parses a server root. It must be a plain http(s) URL: a query or fragment would be
 /// spliced into every request path, and credentials would be printed in transport errors.
-pub(super) fn parse_api_url(text: &str) -> Result<Url, ConfigError> {
+pub(crate) fn parse_api_url(text: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(text).map_err(|e| {
         // Credentials are removed from a URL that parses; one that does not is not shown
         // when it may hold some.

@@ -1,9 +1,10 @@
 //! The HipChat REST API backend: v2 (`POST /v2/room/{room}/notification`, private
 //! messages, share links) or the deprecated v1 (`POST /v1/rooms/message`).
 //!
-//! `wire` builds each version's requests, `response` turns HipChat's answers into
-//! [`Error`] variants. The HTTP client set-up, the token lookup and the transport errors
-//! are shared here. Nothing outside this module knows the wire format.
+//! A thin adapter: on API v2 it delivers through the REST [`Client`]
+//! (one per token, no retries of its own: a queue decides those), which owns URLs,
+//! bodies, errors and rate-limit headers. `wire` holds what only the notification
+//! backend needs: each version's rules, and v1's form POST.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -12,13 +13,13 @@ use secrecy::SecretString;
 use url::Url;
 
 use crate::error::ConfigError;
+use crate::limits::RetryPolicy;
+use crate::rest::url::api_root;
+use crate::rest::{Client, StaticToken, response};
 use crate::settings::{ApiVersion, Settings, token_env_var};
-use crate::{Backend, Error, Outgoing, RateLimit, Target};
+use crate::{Backend, Error, Outgoing, RateLimit};
 
-mod response;
 mod wire;
-
-pub use wire::encode_room;
 
 /// Sends notifications to a HipChat server (or a compatible endpoint) over HTTPS, in the
 /// API version of the settings ([`Settings::api_version`], `HIPCHAT_API_VERSION`; v2 by
@@ -53,40 +54,61 @@ pub use wire::encode_room;
 /// ```
 #[derive(Clone)]
 pub struct HttpBackend {
-    client: reqwest::Client,
+    http: reqwest::Client,
     api_root: Url,
     api_version: ApiVersion,
     tokens: Tokens,
 }
 
-/// The client every http backend uses: the settings' timeout, no redirects.
-fn build_client(settings: &Settings) -> Result<reqwest::Client, ConfigError> {
-    reqwest::Client::builder()
-        .timeout(settings.get_timeout())
-        // A redirected POST becomes a GET without a body: report the 3xx instead.
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("hipchat-rs/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| ConfigError::HttpClient(Box::new(e)))
+/// A token of the settings: the secret (v1 puts it in the query) and a REST client
+/// calling with it (v2).
+#[derive(Clone)]
+struct Caller {
+    secret: SecretString,
+    client: Client,
 }
 
-/// The default and named tokens, as secrets.
+/// The default and named tokens.
 #[derive(Clone)]
 struct Tokens {
-    default: Option<SecretString>,
-    named: BTreeMap<String, SecretString>,
+    default: Option<Caller>,
+    named: BTreeMap<String, Caller>,
 }
 
 impl Tokens {
-    fn from_settings(settings: &Settings) -> Self {
-        Self {
-            default: settings.default_token().cloned(),
-            named: settings.named_tokens().clone(),
-        }
+    fn new(
+        settings: &Settings,
+        http: &reqwest::Client,
+        api_root: &Url,
+    ) -> Result<Self, ConfigError> {
+        let caller = |name: &str, secret: &SecretString| -> Result<Caller, ConfigError> {
+            let client = Client::builder(
+                api_root.as_str(),
+                StaticToken::from_secret(name, secret.clone()),
+            )
+            .http_client(http.clone())
+            .retry(RetryPolicy::never())
+            .build()?;
+            Ok(Caller {
+                secret: secret.clone(),
+                client,
+            })
+        };
+        Ok(Self {
+            default: settings
+                .default_token()
+                .map(|secret| caller("default", secret))
+                .transpose()?,
+            named: settings
+                .named_tokens()
+                .iter()
+                .map(|(name, secret)| Ok((name.clone(), caller(name, secret)?)))
+                .collect::<Result<_, ConfigError>>()?,
+        })
     }
 
     /// The token `outgoing` names, or the default one.
-    fn for_outgoing(&self, outgoing: &Outgoing) -> Result<&SecretString, ConfigError> {
+    fn for_outgoing(&self, outgoing: &Outgoing) -> Result<&Caller, ConfigError> {
         match outgoing.token() {
             None => self.default.as_ref().ok_or(ConfigError::MissingToken),
             Some(name) => self
@@ -112,7 +134,10 @@ impl fmt::Debug for Tokens {
 impl HttpBackend {
     /// Builds the backend from settings: server URL, API version, tokens and timeout.
     pub fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
-        Self::with_client(settings, build_client(settings)?)
+        Self::with_client(
+            settings,
+            crate::rest::client::http_client(settings.get_timeout())?,
+        )
     }
 
     /// Like [`from_settings`](Self::from_settings), with your own `reqwest::Client`: for
@@ -120,11 +145,12 @@ impl HttpBackend {
     /// own timeout and redirect policy apply (build it with `redirect::Policy::none()` so
     /// that a misconfigured URL is reported, not silently followed).
     pub fn with_client(settings: &Settings, client: reqwest::Client) -> Result<Self, ConfigError> {
+        let api_root = api_root(&settings.parsed_api_url()?);
         Ok(Self {
-            client,
-            api_root: wire::api_root(&settings.parsed_api_url()?),
+            tokens: Tokens::new(settings, &client, &api_root)?,
+            http: client,
+            api_root,
             api_version: settings.get_api_version(),
-            tokens: Tokens::from_settings(settings),
         })
     }
 
@@ -132,27 +158,6 @@ impl HttpBackend {
     pub fn api_version(mut self, version: ApiVersion) -> Self {
         self.api_version = version;
         self
-    }
-
-    /// A transport failure, reported with the endpoint as it may be shown and the
-    /// underlying error stripped of its URL (a v1 URL holds the token).
-    fn transport_error(&self, source: reqwest::Error) -> Error {
-        let endpoint = match source.url() {
-            Some(url) => wire::shown_endpoint(self.api_version, url),
-            None => self.api_root.to_string(),
-        };
-        let reason = if source.is_timeout() {
-            crate::error::TIMED_OUT
-        } else if source.is_connect() {
-            "connection failed"
-        } else {
-            "request failed"
-        };
-        Error::Transport {
-            endpoint,
-            reason,
-            source: Box::new(source.without_url()),
-        }
     }
 }
 
@@ -169,49 +174,34 @@ impl Backend for HttpBackend {
     /// Sends, and reports the `X-Ratelimit-*` / `X-FloodControl-*` headers of the
     /// success answer (a [`QueuedBackend`](crate::backend::QueuedBackend) paces by them).
     async fn send_with_limits(&self, outgoing: &Outgoing) -> Result<RateLimit, Error> {
-        let token = self.tokens.for_outgoing(outgoing)?;
-        let request = wire::request(
-            self.api_version,
-            &self.client,
-            &self.api_root,
-            outgoing,
-            token,
-        )?;
-        let response = request
-            .send()
-            .await
-            .map_err(|source| self.transport_error(source))?;
-        finish(response, outgoing.target(), self.api_version, token).await
+        let caller = self.tokens.for_outgoing(outgoing)?;
+        let rate_limit = match self.api_version {
+            ApiVersion::V2 => caller.client.deliver(outgoing).send().await?.rate_limit,
+            ApiVersion::V1 => self.send_v1(outgoing, &caller.secret).await?,
+        };
+        tracing::debug!(target = ?outgoing.target(), "hipchat notification delivered");
+        Ok(rate_limit)
     }
 }
 
-/// Turns an answer into the rate-limit headers of a success or the error it means, with
-/// `token` redacted wherever the answer echoed it.
-async fn finish(
-    response: reqwest::Response,
-    target: Target<'_>,
-    api: ApiVersion,
-    token: &SecretString,
-) -> Result<RateLimit, Error> {
-    let status = response.status();
-    if status.is_success() {
-        tracing::debug!(
-            target = ?target,
-            status = status.as_u16(),
-            "hipchat notification delivered"
-        );
-        return Ok(response::rate_limit(response.headers()));
+impl HttpBackend {
+    /// API v1's form POST, its URL shown with the token redacted.
+    async fn send_v1(&self, outgoing: &Outgoing, token: &SecretString) -> Result<RateLimit, Error> {
+        let request = wire::v1_request(&self.http, &self.api_root, outgoing, token)?;
+        let answer = request.send().await.map_err(|source| {
+            let endpoint = match source.url() {
+                Some(url) => wire::shown_v1_endpoint(url),
+                None => self.api_root.to_string(),
+            };
+            response::transport_error(source, endpoint)
+        })?;
+        let status = answer.status();
+        if status.is_success() {
+            return Ok(response::rate_limit(answer.headers()));
+        }
+        let rate_limited = wire::is_rate_limit(ApiVersion::V1, status);
+        Err(response::error_from(answer, outgoing.target().into(), rate_limited, token).await)
     }
-    let headers = response.headers().clone();
-    let body = response::read_error_body(response).await;
-    let mut error = wire::redact(
-        response::error_for_status(status, &headers, body, target, api),
-        token,
-    );
-    if let Some(api) = error.api_mut() {
-        response::cap_error_body(&mut api.body);
-    }
-    Err(error)
 }
 
 impl fmt::Debug for HttpBackend {
@@ -285,10 +275,10 @@ mod tests {
             error.to_string(),
             "no token named \"ops\": set HIPCHAT_TOKEN_OPS or add it with Settings::token"
         );
-        let token = backend
+        let caller = backend
             .tokens
             .for_outgoing(&checked(Message::new("x").room("Ops").token("deploys")))
             .unwrap();
-        assert_eq!(token.expose_secret(), "b");
+        assert_eq!(caller.secret.expose_secret(), "b");
     }
 }

@@ -7,11 +7,11 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{Notify, Semaphore};
 
 use super::metrics::Counters;
-use super::pacing::{Pacer, Pacing};
 use super::queue::{FullPolicy, QueueState};
 use super::{FailureCallback, QueuedBackend, Rate, RetryPolicy, Shared, Undelivered, WallClock};
 #[cfg(feature = "durable")]
 use super::{outbox, queue::Entry};
+use crate::limits::pacing::{Pacer, Pacing};
 use crate::{Backend, Error};
 
 /// Configures a [`QueuedBackend`]: `QueuedBackend::builder(inner)...build()`.

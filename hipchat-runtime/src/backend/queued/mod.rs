@@ -34,26 +34,24 @@ use crate::{Backend, Error, Outgoing, RateLimit};
 
 mod admission;
 mod builder;
-mod clock;
+
 mod drain;
 mod metrics;
 #[cfg(feature = "durable")]
 mod outbox;
-mod pacing;
+
 mod queue;
-mod rate;
+
 mod report;
-mod retry;
+
 mod worker;
 
 pub use builder::{DEFAULT_CAPACITY, DEFAULT_MAX_IN_FLIGHT, QueuedBuilder};
-pub use clock::WallClock;
 pub use metrics::QueueMetrics;
-pub use pacing::Pacing;
 pub use queue::FullPolicy;
-pub use rate::{InvalidRate, Rate};
 pub use report::{FlushReport, Undelivered, UndeliveredReason};
-pub use retry::RetryPolicy;
+// The queue's pacing and retry settings, shared with the REST client.
+pub use crate::limits::{InvalidRate, Pacing, Rate, RetryPolicy, WallClock};
 
 pub(crate) use builder::QueueConfig;
 use metrics::Counters;
@@ -180,7 +178,7 @@ pub(crate) struct Shared<B> {
     progress: Notify,
     /// How many `wait_for_metrics` are waiting: only then do the hot paths signal.
     metric_waiters: AtomicUsize,
-    pacer: pacing::Pacer,
+    pacer: crate::limits::pacing::Pacer,
     retry: RetryPolicy,
     counters: Counters,
     on_failure: Option<FailureCallback>,

@@ -11,8 +11,8 @@ use tracing::{Instrument, field};
 
 use super::metrics::Counters;
 use super::queue::Entry;
-use super::retry::{Class, Retries};
 use super::{Shared, Undelivered, UndeliveredReason};
+use crate::limits::retry::{Class, Retries};
 use crate::{Backend, Error};
 
 /// How one notification's delivery ended: attempts made, and the last error on failure.

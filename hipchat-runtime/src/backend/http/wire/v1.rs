@@ -15,8 +15,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use url::Url;
 
-use super::{REDACTED, endpoint};
+use super::REDACTED;
 use crate::error::ValidationError;
+use crate::rest::url::endpoint;
 use crate::{Outgoing, RoomNotification};
 
 /// The v1 rules, beyond HipChat's v2 limits: a room notification without a card or

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use tokio::time::Instant;
 
-/// The wall clock a [`QueuedBackend`](super::QueuedBackend) reads announced resets
+/// The wall clock a [`QueuedBackend`](crate::backend::QueuedBackend) reads announced resets
 /// against (`X-Ratelimit-Reset` and `X-FloodControl-Reset` are Unix seconds).
 ///
 /// [`WallClock::system`] is the default. Tests that run on tokio's paused time use

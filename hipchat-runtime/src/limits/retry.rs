@@ -10,7 +10,7 @@ use super::clock::{FAR_FUTURE, later};
 use super::pacing::{Pacing, reset_cap};
 use crate::Error;
 
-/// When a [`QueuedBackend`](super::QueuedBackend) tries a failed delivery again. Setters
+/// When a [`QueuedBackend`](crate::backend::QueuedBackend) tries a failed delivery again. Setters
 /// take the setting's name (`max_attempts`), getters add `get_` (`get_max_attempts`).
 ///
 /// * 429: after the reset the headers announce (plus the pacing margin and, with

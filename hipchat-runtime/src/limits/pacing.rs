@@ -20,9 +20,9 @@ use tokio::time::Instant;
 use super::clock::{WallClock, later};
 use super::rate::Rate;
 use crate::RateLimit;
-use crate::error::unix_time;
+use crate::error::reset_at;
 
-/// How fast a [`QueuedBackend`](super::QueuedBackend) may send.
+/// How fast a [`QueuedBackend`](crate::backend::QueuedBackend) may send.
 ///
 /// Default ([`Pacing::hipchat`]): 100 requests per 5 minutes per token (HipChat Server's
 /// default and the user-token limit; use [`Rate::HIPCHAT_ADDON_TOKEN`] for Cloud add-on
@@ -204,9 +204,12 @@ impl Pacer {
         self.keys.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The configured rate of `key`. A request to no room (a REST call that sends no
+    /// message: the room is `""`) has no room budget.
     fn rate(&self, key: &Key) -> Option<Rate> {
         match key {
             Key::Token(_) => self.config.token,
+            Key::Room(room) if room.is_empty() => None,
             Key::Room(_) => self.config.room,
         }
     }
@@ -321,7 +324,8 @@ impl Pacer {
             Some(window) if window.reset_unix > reset_unix => {} // a late, older answer
             _ => {
                 // A reset in the past (clock skew) means nothing: forget it.
-                let Ok(left) = unix_time(reset_unix).duration_since(self.wall.now()) else {
+                let now = self.wall.now();
+                let Ok(left) = reset_at(reset_unix, now).duration_since(now) else {
                     state.window = None;
                     return;
                 };

@@ -1,27 +1,85 @@
-//! HipChat's error answers, turned into [`Error`] variants.
+//! HipChat's answers: error bodies turned into [`Error`] variants (with any echoed token
+//! redacted), and the rate-limit headers of every answer.
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName};
 use serde::Deserialize;
 
 use crate::error::{ApiError, RateLimit};
-use crate::settings::ApiVersion;
+use secrecy::{ExposeSecret, SecretString};
+
 use crate::{Error, Target};
+
+/// What a request was about, so that a 404 says what was not found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Subject<'a> {
+    /// A room, by id or name: 404 is [`Error::RoomNotFound`].
+    Room(&'a str),
+    /// A user, by id, email or `@mention`: 404 is [`Error::UserNotFound`].
+    User(&'a str),
+    /// Anything else (`webhook 12 in room Ops`): 404 is [`Error::NotFound`].
+    Other(&'a str),
+}
+
+impl<'a> From<Target<'a>> for Subject<'a> {
+    fn from(target: Target<'a>) -> Self {
+        match target {
+            Target::User(user) => Subject::User(user),
+            Target::Room(room) | Target::ShareLink { room, .. } => Subject::Room(room),
+        }
+    }
+}
+
+/// Turns a non-success answer into the error it means: body read (capped), any echo of
+/// `token` redacted. `rate_limited` says whether this status is a spent rate limit (429;
+/// on API v1 also 403).
+pub(crate) async fn error_from(
+    response: reqwest::Response,
+    subject: Subject<'_>,
+    rate_limited: bool,
+    token: &SecretString,
+) -> Error {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = read_error_body(response).await;
+    let mut error = redact(
+        error_for_status(status, &headers, body, subject, rate_limited),
+        token,
+    );
+    if let Some(api) = error.api_mut() {
+        cap_error_body(&mut api.body);
+    }
+    error
+}
+
+/// A request that got no answer: the endpoint as it may be shown (the caller's to say:
+/// a v1 URL holds the token) and the underlying error stripped of its URL.
+pub(crate) fn transport_error(source: reqwest::Error, endpoint: String) -> Error {
+    let reason = if source.is_timeout() {
+        crate::error::TIMED_OUT
+    } else if source.is_connect() {
+        "connection failed"
+    } else {
+        "request failed"
+    };
+    Error::Transport {
+        endpoint,
+        reason,
+        source: Box::new(source.without_url()),
+    }
+}
 
 /// Maps a non-success response to its variant. Branches on the status only: HipChat's
 /// messages changed over the years (`Room not found` became `Room <name> not found`).
-/// What a version answers a rate limit with is the wire's to say
-/// ([`wire::is_rate_limit`](super::wire::is_rate_limit): v1 says 403); a 404 names the
-/// user for a private message.
-pub(crate) fn error_for_status(
+fn error_for_status(
     status: StatusCode,
     headers: &HeaderMap,
     body: String,
-    target: Target<'_>,
-    version: ApiVersion,
+    subject: Subject<'_>,
+    rate_limited: bool,
 ) -> Error {
     let api = Box::new(api_error(status, headers, body));
-    if super::wire::is_rate_limit(version, status) {
+    if rate_limited {
         return Error::RateLimited {
             reset: api.rate_limit.reset_time(),
             api,
@@ -31,13 +89,17 @@ pub(crate) fn error_for_status(
         400 => Error::BadRequest(api),
         401 => Error::Unauthorized(api),
         403 => Error::Forbidden(api),
-        404 => match target {
-            Target::User(user) => Error::UserNotFound {
+        404 => match subject {
+            Subject::User(user) => Error::UserNotFound {
                 user: user.to_owned(),
                 api,
             },
-            Target::Room(room) | Target::ShareLink { room, .. } => Error::RoomNotFound {
+            Subject::Room(room) => Error::RoomNotFound {
                 room: room.to_owned(),
+                api,
+            },
+            Subject::Other(resource) => Error::NotFound {
+                resource: resource.to_owned(),
                 api,
             },
         },
@@ -55,7 +117,7 @@ const READ_PAST_CAP: usize = 4 * 1024;
 
 /// Reads at most [`MAX_ERROR_BODY`] (plus [`READ_PAST_CAP`]) bytes of an error response.
 /// A body that cannot be read still leaves the status to report.
-pub(crate) async fn read_error_body(mut response: reqwest::Response) -> String {
+async fn read_error_body(mut response: reqwest::Response) -> String {
     let limit = MAX_ERROR_BODY + READ_PAST_CAP;
     let mut body = Vec::new();
     while let Ok(Some(chunk)) = response.chunk().await {
@@ -69,7 +131,7 @@ pub(crate) async fn read_error_body(mut response: reqwest::Response) -> String {
 }
 
 /// Cuts a (redacted) error body to [`MAX_ERROR_BODY`] bytes, at a character boundary.
-pub(crate) fn cap_error_body(body: &mut String) {
+fn cap_error_body(body: &mut String) {
     if body.len() > MAX_ERROR_BODY {
         let end = (0..=MAX_ERROR_BODY)
             .rev()
@@ -151,11 +213,62 @@ pub(crate) fn rate_limit(headers: &HeaderMap) -> RateLimit {
     }
 }
 
+/// What replaces the token wherever it would be shown.
+pub(crate) const REDACTED: &str = "<redacted>";
+
+/// Replaces `token` wherever a server's answer echoed it: a proxy's error page quoting a
+/// v1 URL, or a debugging endpoint echoing the request's `Authorization` header. Every
+/// version: what a server sends back is not ours to trust.
+pub(crate) fn redact(mut error: Error, token: &SecretString) -> Error {
+    let secret = token.expose_secret();
+    let Some(api) = error.api_mut().filter(|_| !secret.is_empty()) else {
+        return error;
+    };
+    let hide = |text: &mut String| {
+        if text.contains(secret) {
+            *text = text.replace(secret, REDACTED);
+        }
+    };
+    hide(&mut api.body);
+    hide(&mut api.message);
+    for text in [&mut api.kind, &mut api.field, &mut api.validation]
+        .into_iter()
+        .flatten()
+    {
+        hide(text);
+    }
+    if let Some(value) = &api.value {
+        let text = value.to_string();
+        if text.contains(secret) {
+            api.value = Some(serde_json::Value::String(text.replace(secret, REDACTED)));
+        }
+    }
+    error
+}
+
 #[cfg(test)]
 mod tests {
     use reqwest::header::HeaderValue;
 
     use super::*;
+
+    #[test]
+    fn redacts_echoed_tokens_from_every_part_of_an_answer() {
+        let token = SecretString::from("s3cr3t");
+        let error = Error::BadRequest(Box::new(ApiError {
+            status: 400,
+            message: "bad request for /v1/rooms/message?auth_token=s3cr3t".into(),
+            field: Some("Authorization: Bearer s3cr3t".into()),
+            value: Some(serde_json::json!({"headers": {"authorization": "Bearer s3cr3t"}})),
+            body: "<p>Authorization: Bearer s3cr3t</p>".into(),
+            ..ApiError::default()
+        }));
+        let error = redact(error, &token);
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        assert!(shown.contains("auth_token=<redacted>"), "{shown}");
+        assert!(shown.contains("Bearer <redacted>"), "{shown}");
+    }
 
     #[test]
     fn an_error_body_is_cut_at_the_cap_on_a_character_boundary() {
@@ -173,8 +286,8 @@ mod tests {
             StatusCode::BAD_GATEWAY,
             &HeaderMap::new(),
             "<html>upstream down</html>".into(),
-            Target::Room("Ops"),
-            ApiVersion::V2,
+            Subject::Room("Ops"),
+            false,
         );
         let Error::Server(api) = error else {
             panic!("expected Server, got {error:?}")
@@ -185,25 +298,35 @@ mod tests {
     }
 
     #[test]
-    fn a_403_is_a_rate_limit_on_v1_only() {
+    fn a_403_is_a_rate_limit_only_when_the_wire_says_so() {
         let body = r#"{"error":{"code":403,"type":"Forbidden","message":"You have exceeded the rate limit."}}"#;
-        let map = |version| {
+        let map = |rate_limited| {
             error_for_status(
                 StatusCode::FORBIDDEN,
                 &HeaderMap::new(),
                 body.into(),
-                Target::Room("Ops"),
-                version,
+                Subject::Room("Ops"),
+                rate_limited,
             )
         };
-        assert!(matches!(map(ApiVersion::V1), Error::RateLimited { .. }));
-        assert!(matches!(map(ApiVersion::V2), Error::Forbidden(_)));
+        assert!(matches!(map(true), Error::RateLimited { .. }));
+        assert!(matches!(map(false), Error::Forbidden(_)));
         let error = error_for_status(
             StatusCode::NOT_FOUND,
             &HeaderMap::new(),
             String::new(),
-            Target::User("@alice"),
-            ApiVersion::V2,
+            Subject::Other("webhook 7 in room Ops"),
+            false,
+        );
+        assert!(
+            matches!(error, Error::NotFound { ref resource, .. } if resource == "webhook 7 in room Ops")
+        );
+        let error = error_for_status(
+            StatusCode::NOT_FOUND,
+            &HeaderMap::new(),
+            String::new(),
+            Subject::User("@alice"),
+            false,
         );
         assert!(matches!(error, Error::UserNotFound { ref user, .. } if user == "@alice"));
     }
@@ -291,8 +414,7 @@ mod fuzz {
             }
             let _ = limits.reset_time();
             let status = StatusCode::from_u16(status).unwrap();
-            let version = if v1 { ApiVersion::V1 } else { ApiVersion::V2 };
-            let error = error_for_status(status, &headers, body.clone(), Target::Room("Ops"), version);
+            let error = error_for_status(status, &headers, body.clone(), Subject::Room("Ops"), v1);
             let api = error.api().expect("every status error carries the answer");
             prop_assert_eq!(api.status, status.as_u16());
             prop_assert_eq!(&api.body, &body);
