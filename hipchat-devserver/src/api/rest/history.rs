@@ -4,6 +4,8 @@
 //! Window: items with `end-date ≤ date ≤ date`, newest first, then `start-index` /
 //! `max-results`, then (with `reverse=true`, the default) the page oldest first.
 //! `date=recent` (the default) ignores paging: the latest 75, oldest first.
+//! `timezone` is accepted and ignored: dates without an offset are UTC, and items are
+//! always dated `+00:00`. `include_deleted` is honoured, though no endpoint deletes yet.
 
 use serde_json::json;
 
