@@ -30,8 +30,8 @@ struct Deployed {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     support::init_logging();
-    let _server = support::local_server_unless_configured().await?;
-    let client = match &_server {
+    let server = support::local_server_unless_configured().await?;
+    let client = match &server {
         Some(server) => Client::new(server.url(), "dev")?,
         None => Client::from_settings(&Settings::from_env()?)?,
     };
@@ -50,6 +50,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Err(error) => return Err(error.into()),
     }
     let room = client.room(room_name);
+    if server.is_some() {
+        // The local server's token acts as its owner, `@dev`: make them a member.
+        room.add_member("@dev").await?;
+    }
 
     Deployed {
         service: "billing".into(),
