@@ -29,7 +29,7 @@ mod token;
 pub(crate) mod url;
 
 pub use client::{Client, ClientBuilder};
-pub use endpoints::addon::{AddonHandler, GlanceScope, GlanceUpdate, GlobalActionHandler};
+pub use endpoints::addon::{AddonHandler, GlanceScope, GlanceUpdate};
 pub use endpoints::emoticons::{EmoticonsHandler, ListEmoticons};
 pub use endpoints::group::{GroupHandler, InviteToGroup};
 pub use endpoints::history::{LatestHistory, ViewHistory};

@@ -4,6 +4,7 @@
 use reqwest::Method;
 use serde::Serialize;
 
+use super::webhooks::ExtensionHandler;
 use crate::Error;
 use crate::rest::Client;
 use crate::rest::request::{About, Call, Request, json, nothing};
@@ -111,21 +112,15 @@ impl<'a> AddonHandler<'a> {
 
     /// A global action of the add-on: `/v2/extension/action/{key}` (group clients; at
     /// most 10).
-    pub fn global_action(self, key: &str) -> GlobalActionHandler<'a> {
-        let request = |method: Method| -> Result<Request, Error> {
+    pub fn global_action(self, key: &str) -> ExtensionHandler<'a> {
+        ExtensionHandler::new(self.client, |method| {
             let encoded = segment("key", key)?;
             Ok(self.client.request(
                 method,
                 About::Other(format!("global action {key:?}")),
                 format_args!("/extension/action/{encoded}"),
             ))
-        };
-        GlobalActionHandler {
-            client: self.client,
-            get: request(Method::GET),
-            put: request(Method::PUT),
-            delete: request(Method::DELETE),
-        }
+        })
     }
 }
 
@@ -158,31 +153,4 @@ fn glance_request(client: &Client, scope: &GlanceScope) -> Result<Request, Error
             )
         }
     })
-}
-
-/// One global action: `client.addon().global_action("deploy")`.
-#[derive(Debug)]
-pub struct GlobalActionHandler<'a> {
-    client: &'a Client,
-    get: Result<Request, Error>,
-    put: Result<Request, Error>,
-    delete: Result<Request, Error>,
-}
-
-impl<'a> GlobalActionHandler<'a> {
-    /// Reads the action as HipChat keeps it.
-    pub fn get(self) -> Call<'a, serde_json::Value> {
-        Call::new(self.client, self.get, json)
-    }
-
-    /// Creates or replaces the action (`module` shaped as the descriptor's action).
-    pub fn put(self, module: &impl Serialize) -> Call<'a, ()> {
-        let request = self.put.and_then(|request| request.json(module));
-        Call::new(self.client, request, nothing)
-    }
-
-    /// Removes the action.
-    pub fn delete(self) -> Call<'a, ()> {
-        Call::new(self.client, self.delete, nothing)
-    }
 }

@@ -159,6 +159,16 @@ pub struct LatestHistory<'a> {
 }
 
 impl<'a> LatestHistory<'a> {
+    fn new(client: &'a Client, base: Result<Request, Error>) -> Self {
+        Self {
+            client,
+            base,
+            max_results: None,
+            not_before: None,
+            include_deleted: None,
+        }
+    }
+
     /// At most this many messages (at most 1,000; HipChat's default: 75).
     pub fn max_results(mut self, max: u64) -> Self {
         self.max_results = Some(max);
@@ -232,13 +242,7 @@ impl<'a> RoomHandler<'a> {
 
     /// view_recent_room_history: `GET /v2/room/{room}/history/latest`.
     pub fn latest(&self) -> LatestHistory<'a> {
-        LatestHistory {
-            client: self.client,
-            base: self.request(Method::GET, "/history/latest"),
-            max_results: None,
-            not_before: None,
-            include_deleted: None,
-        }
+        LatestHistory::new(self.client, self.request(Method::GET, "/history/latest"))
     }
 
     /// get_room_message: `GET /v2/room/{room}/history/{id}`.
@@ -281,13 +285,7 @@ impl<'a> UserHandler<'a> {
 
     /// view_recent_privatechat_history: `GET /v2/user/{user}/history/latest`.
     pub fn latest(&self) -> LatestHistory<'a> {
-        LatestHistory {
-            client: self.client,
-            base: self.request(Method::GET, "/history/latest"),
-            max_results: None,
-            not_before: None,
-            include_deleted: None,
-        }
+        LatestHistory::new(self.client, self.request(Method::GET, "/history/latest"))
     }
 
     /// get_privatechat_message: `GET /v2/user/{user}/history/{id}`.

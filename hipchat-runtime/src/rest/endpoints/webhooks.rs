@@ -60,7 +60,7 @@ impl<'a> RoomHandler<'a> {
 
     /// A room extension of an add-on: `/v2/room/{room}/extension/{kind}/{key}`.
     pub fn extension(&self, kind: ExtensionKind, key: &str) -> ExtensionHandler<'a> {
-        let request = |method: Method| -> Result<Request, Error> {
+        ExtensionHandler::new(self.client, |method| {
             let tail = format!("/extension/{}/{}", kind.as_str(), segment("key", key)?);
             let about = About::Other(format!(
                 "{} extension {key:?} in room {:?}",
@@ -68,13 +68,7 @@ impl<'a> RoomHandler<'a> {
                 self.room
             ));
             self.request_about(method, &tail, about)
-        };
-        ExtensionHandler {
-            client: self.client,
-            get: request(Method::GET),
-            put: request(Method::PUT),
-            delete: request(Method::DELETE),
-        }
+        })
     }
 }
 
@@ -167,7 +161,9 @@ impl ExtensionKind {
     }
 }
 
-/// One room extension: `room.extension(ExtensionKind::Glance, "deploys")`.
+/// One extension of an add-on, read, written or removed as a whole: a room's
+/// (`room.extension(ExtensionKind::Glance, "deploys")`) or a global action
+/// (`client.addon().global_action("deploy")`).
 #[derive(Debug)]
 pub struct ExtensionHandler<'a> {
     client: &'a Client,
@@ -177,6 +173,19 @@ pub struct ExtensionHandler<'a> {
 }
 
 impl<'a> ExtensionHandler<'a> {
+    /// The handler of the extension at the URL `request` builds for each method.
+    pub(crate) fn new(
+        client: &'a Client,
+        request: impl Fn(Method) -> Result<Request, Error>,
+    ) -> Self {
+        Self {
+            client,
+            get: request(Method::GET),
+            put: request(Method::PUT),
+            delete: request(Method::DELETE),
+        }
+    }
+
     /// Reads the extension as HipChat keeps it (descriptor-shaped JSON).
     pub fn get(self) -> Call<'a, serde_json::Value> {
         Call::new(self.client, self.get, json)
