@@ -46,6 +46,8 @@ pub mod kinds {
     pub const ADDON: &[TokenKind] = &[Group, Room];
     /// U only (reply, invite, private history).
     pub const USER: &[TokenKind] = &[User];
+    /// G only (global extensions, group glances).
+    pub const GROUP: &[TokenKind] = &[Group];
 }
 
 /// An authenticated caller.
@@ -108,7 +110,7 @@ pub fn missing_scope(scopes: &[&str]) -> ApiError {
     )
 }
 
-/// Checks a v2 (`version` 2) or v1 token for one of `scopes`.
+/// Checks a v2 (`version` 2) or v1 token for one of `scopes` (none: any token).
 pub fn authenticate(
     state: &AppState,
     token: Option<&str>,
@@ -116,6 +118,9 @@ pub fn authenticate(
     version: u8,
 ) -> Result<Caller, ApiError> {
     let token = token.ok_or_else(ApiError::missing_token)?;
+    if state.directory.lock().revoked.contains(token) {
+        return Err(ApiError::invalid_session());
+    }
     let default_label = state
         .config
         .default_label
@@ -137,7 +142,7 @@ pub fn authenticate(
         .find(|known| known.token == token && known.version == version)
         .ok_or_else(ApiError::invalid_session)?;
     let granted = |scope: &&str| known.scopes.iter().any(|granted| granted == scope);
-    if !known.scopes.is_empty() && !scopes.iter().any(granted) {
+    if !scopes.is_empty() && !known.scopes.is_empty() && !scopes.iter().any(granted) {
         return Err(missing_scope(scopes));
     }
     let user_id = match &known.user {

@@ -40,6 +40,7 @@ use tokio::task::JoinHandle;
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod base64;
 pub mod body;
 pub mod card_schema;
 pub mod clock;

@@ -16,11 +16,21 @@ use crate::faults::Action;
 use crate::rate_limit::Budget;
 use crate::state::AppState;
 
+pub mod addon;
+pub mod capabilities;
 pub mod common;
+pub mod emoticon;
+pub mod extension;
+pub mod file;
+pub mod group;
+pub mod image;
+pub mod invite;
 pub mod message;
 pub mod notification;
+pub mod oauth;
 pub mod rest;
 pub mod room;
+pub mod routes;
 pub mod share;
 pub mod user;
 pub mod v1;
@@ -37,6 +47,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/v2/user/{user}/message", user::ENDPOINT.route())
         .route("/v1/rooms/message", common::post_route(v1::rooms_message))
         .merge(room::router())
+        .merge(user::router())
+        .merge(routes::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), inject_faults))

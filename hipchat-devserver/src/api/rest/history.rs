@@ -21,8 +21,12 @@ pub const RECENT: usize = 75;
 
 /// Adds the room history item of a recorded room message (notifications and v1 →
 /// `notification` from the sender label; messages and shared links → `message` from
-/// `user_id`, default the owner). Private messages have no room history.
+/// `user_id`, default the owner). Private messages go to the private history of both
+/// users instead.
 pub fn add_recorded(state: &AppState, recorded: &Recorded, user_id: Option<u64>) {
+    if recorded.kind == Kind::PrivateMessage {
+        return crate::api::user::history::add_recorded(state, recorded, user_id);
+    }
     let Some(room_id) = recorded.room_id else {
         return;
     };
