@@ -53,22 +53,17 @@ pub fn update_group_ui(call: &Call) -> Result<Response, ApiError> {
 /// `POST /v2/addon/ui/user/{user}`: one user's glances.
 pub fn update_user_ui(call: &Call) -> Result<Response, ApiError> {
     call.authorize(&["view_group"], kinds::GROUP)?;
-    let user = super::user::active(call)?;
+    let user = super::user::active_at(call, 5)?;
     store(call, GlanceScope::User(user))
 }
 
 /// `POST /v2/addon/ui/room/{room}/user/{user}`: one user's glances in one room.
 pub fn update_room_user_ui(call: &Call) -> Result<Response, ApiError> {
     let caller = call.authorize(&["view_group"], kinds::ADDON)?;
-    let room = call.room(&caller)?;
-    let reference = call.segment(6);
-    let user = call
-        .state
-        .directory
-        .lock()
-        .active_user(&reference)
-        .map(|user| user.id)
-        .ok_or_else(super::user::user_not_found)?;
+    // The room is path segment 5 (`Call::room` reads segment 3).
+    let room = crate::rooms::resolve_segment(&call.state, call.raw_segment(5))?;
+    caller.check_room(&room)?;
+    let user = super::user::active_at(call, 7)?;
     store(call, GlanceScope::RoomUser(room.id, user))
 }
 

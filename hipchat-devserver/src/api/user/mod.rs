@@ -57,7 +57,12 @@ pub fn router() -> Router<AppState> {
 
 /// The id of the user path segment 3 names, unless deleted: 404 `User not found`.
 pub fn active(call: &Call) -> Result<u64, ApiError> {
-    let reference = call.segment(3);
+    active_at(call, 3)
+}
+
+/// The id of the user path segment `index` names, unless deleted: 404 `User not found`.
+pub fn active_at(call: &Call, index: usize) -> Result<u64, ApiError> {
+    let reference = call.segment(index);
     call.state
         .directory
         .lock()
