@@ -2,9 +2,11 @@
 //! group_statistics, the group avatar, invite_user_to_group, capabilities.
 
 mod common;
+mod rest_support;
 
 use common::*;
 use reqwest::Method;
+use rest_support::*;
 use serde_json::{Value, json};
 
 const STRICT: &str = r#"
@@ -30,22 +32,6 @@ name = "Ops"
 /// A 1×1 PNG, base64.
 const PNG: &str =
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGMAAQAABQABDQottAAAAABJRU5ErkJggg==";
-
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client builds")
-}
-
-fn scope_error(scopes: &str) -> Value {
-    json!({"error": {
-        "code": 403,
-        "message": format!("This action requires one of the following scopes: {scopes}"),
-        "type": "Forbidden"
-    }})
-}
 
 #[tokio::test]
 async fn emoticons_list_page_and_get() {
@@ -109,13 +95,7 @@ async fn emoticons_list_page_and_get() {
         assert_eq!(got.body["url"], image_url);
     }
     let missing = rest_get(&server, "/v2/emoticon/cat").await;
-    assert_eq!(
-        (missing.status, missing.body),
-        (
-            404,
-            json!({"error": {"code": 404, "message": "Emoticon not found", "type": "Not Found"}})
-        )
-    );
+    assert_error(&missing, 404, "Emoticon not found");
 }
 
 #[tokio::test]
@@ -340,12 +320,7 @@ async fn strict_scopes_and_caller_kinds() {
     ];
     for (method, path, scopes, body) in cases {
         let answer = rest(&server, method.clone(), path, "notify-only", body.as_ref()).await;
-        assert_eq!(
-            (answer.status, &answer.body),
-            (403, &scope_error(scopes)),
-            "{method} {path}"
-        );
-        assert_rate_limited_headers(&answer);
+        assert_scope_error(&answer, scopes);
     }
     // Room tokens may read emoticons (G R U) but not the group (G U).
     let emoticons = rest(&server, Method::GET, "/v2/emoticon", "room-token", None).await;

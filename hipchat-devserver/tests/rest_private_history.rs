@@ -3,10 +3,12 @@
 //! view_recent_privatechat_history, get_privatechat_message; U tokens only.
 
 mod common;
+mod rest_support;
 
 use common::*;
 use hipchat_devserver::DevServer;
 use reqwest::Method;
+use rest_support::*;
 use serde_json::{Value, json};
 
 const STRICT: &str = r#"
@@ -329,13 +331,7 @@ async fn latest_and_single_messages() {
         None,
     )
     .await;
-    assert_eq!(
-        (missing.status, missing.body),
-        (
-            404,
-            json!({"error": {"code": 404, "message": "Message not found", "type": "Not Found"}})
-        )
-    );
+    assert_error(&missing, 404, "Message not found");
 }
 
 #[tokio::test]
@@ -349,18 +345,7 @@ async fn user_tokens_with_view_messages_only() {
         None,
     )
     .await;
-    assert_eq!(
-        (scope.status, &scope.body),
-        (
-            403,
-            &json!({"error": {
-                "code": 403,
-                "message": "This action requires one of the following scopes: [u'view_messages']",
-                "type": "Forbidden"
-            }})
-        )
-    );
-    assert_rate_limited_headers(&scope);
+    assert_scope_error(&scope, "[u'view_messages']");
     for token in ["group-token", "room-token"] {
         for path in [
             "/v2/user/@bob/history",

@@ -1,9 +1,11 @@
 //! OAuth sessions, add-on UI, integration links, global actions and files (spec v2 §9).
 
 mod common;
+mod rest_support;
 
 use common::*;
 use reqwest::Method;
+use rest_support::*;
 use serde_json::{Value, json};
 
 const STRICT: &str = r#"
@@ -117,13 +119,7 @@ async fn get_session_shows_the_token_config() {
     );
 
     let unknown = rest(&server, Method::GET, "/v2/oauth/token/nope", "admin", None).await;
-    assert_eq!(
-        (unknown.status, unknown.body),
-        (
-            404,
-            json!({"error": {"code": 404, "message": "Session not found", "type": "Not Found"}})
-        )
-    );
+    assert_error(&unknown, 404, "Session not found");
     let unauthenticated = rest(&server, Method::GET, "/v2/oauth/token/admin", "nope", None).await;
     assert_eq!(unauthenticated.status, 401);
     assert_eq!(
@@ -160,15 +156,7 @@ async fn delete_session_revokes_the_token() {
         (Method::GET, "/v2/room/Ops"),
     ] {
         let after = rest(&server, method.clone(), path, "user-token", None).await;
-        assert_eq!(
-            (after.status, &after.body),
-            (
-                401,
-                &json!({"error": {"code": 401, "message": "Invalid OAuth session", "type": "Unauthorized"}})
-            ),
-            "{method} {path}"
-        );
-        assert_rate_limited_headers(&after);
+        assert_error(&after, 401, "Invalid OAuth session");
     }
     let by_query = send(client().get(format!(
         "{}/v2/room/Ops?auth_token=user-token",
@@ -328,17 +316,7 @@ scopes = ["send_notification"]
     .await;
     let body = json!({"glance": []});
     let answer = rest(&server, Method::POST, "/v2/addon/ui", "narrow", Some(&body)).await;
-    assert_eq!(
-        (answer.status, answer.body),
-        (
-            403,
-            json!({"error": {
-                "code": 403,
-                "message": "This action requires one of the following scopes: [u'view_group']",
-                "type": "Forbidden"
-            }})
-        )
-    );
+    assert_scope_error(&answer, "[u'view_group']");
 }
 
 #[tokio::test]
@@ -504,13 +482,7 @@ async fn global_actions_up_to_ten() {
         None,
     )
     .await;
-    assert_eq!(
-        (gone.status, gone.body),
-        (
-            404,
-            json!({"error": {"code": 404, "message": "Extension not found", "type": "Not Found"}})
-        )
-    );
+    assert_error(&gone, 404, "Extension not found");
 }
 
 #[tokio::test]
@@ -548,13 +520,7 @@ async fn files_have_temp_urls() {
         .expect("bytes");
     assert!(bytes.starts_with(b"\x89PNG"));
     let missing = rest_get(&server, "/v2/file/9999").await;
-    assert_eq!(
-        (missing.status, missing.body),
-        (
-            404,
-            json!({"error": {"code": 404, "message": "File not found", "type": "Not Found"}})
-        )
-    );
+    assert_error(&missing, 404, "File not found");
     assert_eq!(rest_get(&server, "/v2/file/abc").await.status, 404);
 
     let strict = strict_server(STRICT).await;

@@ -3,10 +3,12 @@
 //! 404 bodies.
 
 mod common;
+mod rest_support;
 
 use common::*;
 use hipchat_devserver::DevServer;
 use reqwest::Method;
+use rest_support::*;
 use serde_json::{Value, json};
 
 const STRICT: &str = r#"
@@ -41,10 +43,6 @@ name = "Alice Example"
 mention_name = "alice"
 email = "alice@example.com"
 "#;
-
-fn not_found_body() -> Value {
-    json!({"error": {"code": 404, "message": "User not found", "type": "Not Found"}})
-}
 
 async fn create(server: &DevServer, body: Value) -> Answer {
     rest(server, Method::POST, "/v2/user", "dev", Some(&body)).await
@@ -259,7 +257,7 @@ async fn update_replaces_fields_and_keeps_the_password() {
         Some(&json!({"name": "N", "mention_name": "n", "email": "n@example.com"})),
     )
     .await;
-    assert_eq!((unknown.status, unknown.body), (404, not_found_body()));
+    assert_error(&unknown, 404, "User not found");
 
     // Deleted users cannot be updated.
     assert_eq!(
@@ -301,12 +299,7 @@ async fn delete_is_soft_and_create_undeletes() {
         format!("{path}/photo/small"),
     ] {
         let gone = rest_get(&server, &read).await;
-        assert_eq!(
-            (gone.status, &gone.body),
-            (404, &not_found_body()),
-            "{read}"
-        );
-        assert_rate_limited_headers(&gone);
+        assert_error(&gone, 404, "User not found");
     }
     let again = rest(&server, Method::DELETE, &path, "dev", None).await;
     assert_eq!(again.status, 404);
@@ -360,12 +353,7 @@ async fn unknown_users_are_404_everywhere() {
         (Method::GET, "/v2/user/999/history"),
     ] {
         let answer = rest(&server, method.clone(), path, "dev", None).await;
-        assert_eq!(
-            (answer.status, &answer.body),
-            (404, &not_found_body()),
-            "{method} {path}"
-        );
-        assert_rate_limited_headers(&answer);
+        assert_error(&answer, 404, "User not found");
     }
 }
 
@@ -415,7 +403,7 @@ async fn user_lists_page_with_links() {
 #[tokio::test]
 async fn photos_redirect_to_served_images() {
     let (server, _clock) = server().await;
-    let client = client_without_redirects();
+    let client = no_redirects();
     let get = |size: &str| {
         client
             .get(format!("{}/v2/user/1/photo/{size}", server.url()))
@@ -567,19 +555,7 @@ async fn strict_scopes_and_caller_kinds() {
     ];
     for (method, path, scopes, body) in cases {
         let answer = rest(&server, method.clone(), path, "notify-only", body.as_ref()).await;
-        assert_eq!(
-            (answer.status, &answer.body),
-            (
-                403,
-                &json!({"error": {
-                    "code": 403,
-                    "message": format!("This action requires one of the following scopes: {scopes}"),
-                    "type": "Forbidden"
-                }})
-            ),
-            "{method} {path}"
-        );
-        assert_rate_limited_headers(&answer);
+        assert_scope_error(&answer, scopes);
     }
     let write = rest(&server, Method::DELETE, "/v2/user/2", "viewer", None).await;
     assert_eq!(write.status, 403, "view_group does not administer");
@@ -593,12 +569,4 @@ async fn strict_scopes_and_caller_kinds() {
     let unknown = rest(&server, Method::GET, "/v2/user", "nope", None).await;
     assert_eq!(unknown.status, 401);
     assert_rate_limited_headers(&unknown);
-}
-
-fn client_without_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client builds")
 }
