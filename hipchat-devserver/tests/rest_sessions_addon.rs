@@ -335,33 +335,33 @@ async fn integration_links_are_made_and_deleted() {
     assert_eq!(made.body["target"], "https://addon.example/dialog");
     assert_eq!(made.body["ttl"], 60);
     assert_eq!(made.body["expires"], "2017-07-14T02:41:00+00:00");
-    let missing = rest(
+    assert_rejected(
         &server,
         Method::POST,
         "/v2/addon/link",
-        "dev",
-        Some(&json!({"target": "x"})),
+        json!({"target": "x"}),
+        "ttl",
+        "required",
     )
     .await;
-    assert_invalid(&missing, "ttl", "required");
-    let bad = rest(
+    assert_rejected(
         &server,
         Method::POST,
         "/v2/addon/link",
-        "dev",
-        Some(&json!({"target": "x", "ttl": "soon"})),
+        json!({"target": "x", "ttl": "soon"}),
+        "ttl",
+        "type",
     )
     .await;
-    assert_invalid(&bad, "ttl", "type");
-    let missing = rest(
+    assert_rejected(
         &server,
         Method::POST,
         "/v2/addon/link",
-        "dev",
-        Some(&json!({"ttl": 5})),
+        json!({"ttl": 5}),
+        "target",
+        "required",
     )
     .await;
-    assert_invalid(&missing, "target", "required");
 
     let deleted = rest(
         &server,

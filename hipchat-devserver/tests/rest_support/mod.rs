@@ -47,3 +47,18 @@ pub fn assert_scope_error(answer: &Answer, scopes: &str) {
         &format!("This action requires one of the following scopes: {scopes}"),
     );
 }
+
+/// Sends `body` to `path` as token `dev` and asserts the 400 naming `field` and
+/// `validation`.
+pub async fn assert_rejected(
+    server: &hipchat_devserver::DevServer,
+    method: reqwest::Method,
+    path: &str,
+    body: serde_json::Value,
+    field: &str,
+    validation: &str,
+) {
+    let answer = crate::common::rest(server, method, path, "dev", Some(&body)).await;
+    crate::common::assert_invalid(&answer, field, validation);
+    assert_rate_limited_headers(&answer);
+}
