@@ -5,7 +5,7 @@
 //!   room-bound token); scope view_group; body `{"glance":[{"key","content"}]}` (each
 //!   content kept by scope and key; a `null` content removes it); 204.
 //! * create_integration_link: `POST /v2/addon/link` `{"target" (req, string), "ttl"
-//!   (req, integer ≥ 1, seconds)}` → 200 [decision: the body is unrecorded]
+//!   (req, integer ≥ 1, seconds)}` → 200 \[decision: the body is unrecorded\]
 //!   `{"token", "target", "ttl", "expires"}` (`expires` ISO as §1.1); G R, no scope.
 //! * delete_integration_link: `DELETE /v2/addon/link/{token}` → 204; unknown → 404
 //!   `Link not found`.

@@ -26,7 +26,7 @@ pub fn files_router() -> Router<AppState> {
         .route("/files/{id}/{name}", axum::routing::get(serve))
 }
 
-/// get_file: scope [decision] view_messages; U (the web client's user token); 200
+/// get_file: scope \[decision\] view_messages; U (the web client's user token); 200
 /// `{"temp_url": <absolute URL of the file>}`.
 pub fn get_file(call: &Call) -> Result<Response, ApiError> {
     call.authorize(&["view_messages"], kinds::USER)?;

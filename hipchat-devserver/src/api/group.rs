@@ -1,7 +1,7 @@
 //! The group (spec v2 §3.6, §8): view_group (`GET /group/{group_id}`), group_statistics
 //! (`…/statistics` → `{"users": n}`, users not deleted), the avatar (GET 302, PUT
 //! `{"avatar": base64}` 204, DELETE 204). Reads need view_group, avatar writes
-//! admin_group; G U. A group id other than the token's group → 403 [emulator].
+//! admin_group; G U. A group id other than the token's group → 403 \[emulator\].
 
 use axum::http::StatusCode;
 use axum::response::Response;

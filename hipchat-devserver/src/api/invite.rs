@@ -1,6 +1,6 @@
 //! `POST /v2/invite/user` (invite_user_to_group, spec v2 §8): scope admin_group; G U;
 //! body `email` (req), `name` (req, 1–50), `title`; 200 with the invited user as
-//! view_user shows it (§3.2) [decision: the response "extends User"]. The invited user
+//! view_user shows it (§3.2) \[decision: the response "extends User"\]. The invited user
 //! joins the group at once; an email a user (not deleted) has → 400; a deleted user's
 //! email un-deletes that user, as create_user does.
 

@@ -4,7 +4,7 @@
 //! caller kind); hipchat-rb asks about the token it authenticates with.
 //!
 //! A session is a configured v2 token in strict mode, any token not revoked in
-//! permissive mode. [decision] An unknown or revoked `{access_token}` → 404
+//! permissive mode. \[decision\] An unknown or revoked `{access_token}` → 404
 //! `Session not found` (the path names a resource; 401 stays for the caller's own
 //! token). Tokens are never logged.
 

@@ -1,5 +1,5 @@
 //! Room history (spec v2 §3.5, §5.2): items added when a write is accepted, and the
-//! [emulator] window semantics of view_room_history and view_recent_room_history.
+//! \[emulator\] window semantics of view_room_history and view_recent_room_history.
 //!
 //! Window: items with `end-date ≤ date ≤ date`, newest first, then `start-index` /
 //! `max-results`, then (with `reverse=true`, the default) the page oldest first.

@@ -94,7 +94,7 @@ pub fn unix_seconds(time: SystemTime) -> String {
         .to_string()
 }
 
-/// A user's `presence` (§3.2) [decision]: online and available once the user has sent
+/// A user's `presence` (§3.2) \[decision\]: online and available once the user has sent
 /// something, offline before.
 fn presence(user: &User) -> Value {
     if user.last_active.is_some() && !user.is_deleted {

@@ -1,7 +1,7 @@
 //! `GET /v2/user/{user}/preference/auto-join` (get_auto_join_rooms, spec v2 §7): scope
-//! [decision] view_group; G U; an envelope of room references (§3.3).
+//! \[decision\] view_group; G U; an envelope of room references (§3.3).
 //!
-//! [decision] A user's auto-join rooms are the unarchived rooms the user owns or is a
+//! \[decision\] A user's auto-join rooms are the unarchived rooms the user owns or is a
 //! member of, by id.
 
 use axum::response::Response;

@@ -2,9 +2,9 @@
 //! delete_user.
 //!
 //! * Names are 1–50 characters; `email` is required on create and update; emails and
-//!   `@mention` names are unique among users not deleted (400 otherwise, [decision]
+//!   `@mention` names are unique among users not deleted (400 otherwise, \[decision\]
 //!   texts).
-//! * A `null` optional field counts as absent ([decision]: HypChat sends `None`s).
+//! * A `null` optional field counts as absent (\[decision\]: HypChat sends `None`s).
 //! * create_user answers 201 `{id, links}` plus the generated `password` when none was
 //!   given; creating a user with a deleted user's email un-deletes that user.
 //! * update_user: missing optional fields are reset ("treated as deleted"), the password
@@ -12,7 +12,7 @@
 //!   → 400.
 //! * delete_user is a soft delete (204): reads answer 404 afterwards; get_all_users
 //!   lists the user with `include-deleted=true`. The group's owner cannot be deleted
-//!   (400, [decision]).
+//!   (400, \[decision\]).
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

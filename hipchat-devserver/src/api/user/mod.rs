@@ -71,7 +71,7 @@ pub fn active_at(call: &Call, index: usize) -> Result<u64, ApiError> {
         .ok_or_else(user_not_found)
 }
 
-/// 404 `User not found` (spec v2 §7, [emulator] text).
+/// 404 `User not found` (spec v2 §7, \[emulator\] text).
 pub fn user_not_found() -> ApiError {
     rest::not_found("User not found")
 }

@@ -1,7 +1,7 @@
 //! User photos (spec v2 §7): get_photo (`GET /user/{user}/photo/{small|big}`, scope
-//! [decision] view_group, G U, 302 to the image, the placeholder when none was
+//! \[decision\] view_group, G U, 302 to the image, the placeholder when none was
 //! uploaded), update_photo (`PUT /user/{user}/photo` `{"photo": base64}`) and
-//! delete_photo (`DELETE`), both scope admin_group [decision], G U, 204.
+//! delete_photo (`DELETE`), both scope admin_group \[decision\], G U, 204.
 
 use axum::response::Response;
 
@@ -15,7 +15,7 @@ use crate::validate;
 /// The photo sizes (spec v2 §7).
 const SIZES: &[&str] = &["small", "big"];
 
-/// get_photo: both sizes answer the same image [decision].
+/// get_photo: both sizes answer the same image \[decision\].
 pub fn get_photo(call: &Call) -> Result<Response, ApiError> {
     call.authorize(&["view_group"], kinds::GROUP_OR_USER)?;
     let id = super::active(call)?;
