@@ -236,6 +236,28 @@ async fn addon_ui_glances_are_kept() {
         assert_eq!(answer.status, 204, "{token} {path}: {}", answer.text);
         assert!(answer.text.is_empty());
     }
+    let content = json!({"label": {"type": "html", "value": "OK"}});
+    let kept = |scope: Value| json!({"scope": scope, "key": "status", "content": content});
+    assert_eq!(
+        server.glances(),
+        [
+            kept(json!("group")),
+            kept(json!({"user": 2})),
+            kept(json!({"room": 7, "user": 2})),
+        ],
+        "kept by scope and key (the room token wrote the same room and user)"
+    );
+    let removed = rest(
+        &server,
+        Method::POST,
+        "/v2/addon/ui",
+        "addon-token",
+        Some(&json!({"glance": [{"key": "status", "content": null}]})),
+    )
+    .await;
+    assert_eq!(removed.status, 204);
+    assert_eq!(server.glances().len(), 2, "a null content removes it");
+
     // Scopes, kinds, unknowns, bodies.
     let user_kind = rest(&server, Method::POST, "/v2/addon/ui", "admin", Some(&body)).await;
     assert_eq!(user_kind.status, 403, "{}", user_kind.text);

@@ -5,7 +5,8 @@ Usage: hypchat_client.py SERVER_URL TOKEN ROOM_NAME NOTIFICATION_TEXT USER_EMAIL
 Lists rooms, gets ROOM_NAME, reads its history (expects NOTIFICATION_TEXT; only when
 ROOM_HISTORY is `yes`: the server build serves view_room_history), lists users (expects
 USER_EMAIL's user among them), views that user, sends the user a private message and
-reads it back from the private chat history; asserts what it reads. Exits 0 on
+reads it back from the private chat history, creates a user and saves a change to it;
+asserts what it reads. Exits 0 on
 success, 1 with a message on stderr otherwise.
 
 One workaround, in this script only: HypChat maps JSON objects to its classes (Room,
@@ -92,6 +93,16 @@ def main(argv):
     check(user["created"].tzinfo is not None, "user: created %r" % user["created"])
     by_link = [u for u in everyone if u["id"] == user["id"]][0].self()
     check(by_link["mention_name"] == user["mention_name"], "user by link: %r" % by_link["mention_name"])
+
+    # Writes through HypChat's own helpers: UserCollection.create (sends None for the
+    # optional fields), then User.save (sends the whole user back, as read).
+    created = users.create("Hyp Chat", "hyp@example.com")
+    check("password" in created, "create_user: no generated password in %r" % created)
+    hyp = created.self()
+    check(hyp["email"] == "hyp@example.com" and hyp["timezone"] == "UTC", "created user: %r" % hyp)
+    hyp["title"] = "Edited by HypChat"
+    hyp.save()
+    check(hc.get_user(hyp["id"])["title"] == "Edited by HypChat", "User.save did not update the title")
 
     # Private chat: User.message, then User.history (view_recent_privatechat_history).
     private_text = "hello from hypchat"
