@@ -387,3 +387,21 @@ async fn messages_to_unknown_users_are_recorded_without_history() {
     let own = rest_get(&server, "/v2/user/1/history").await;
     assert_eq!(messages(&own.body), Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn private_messages_need_a_user_token() {
+    let server = strict_server(STRICT).await;
+    for token in ["group-token", "room-token"] {
+        let sent = rest(
+            &server,
+            Method::POST,
+            "/v2/user/@bob/message",
+            token,
+            Some(&json!({"message": "hi"})),
+        )
+        .await;
+        assert_error(&sent, 403, "This resource requires a user token");
+    }
+    assert!(server.private_messages("@bob").is_empty());
+    say(&server, "alice-token", "@bob", "hi").await;
+}

@@ -85,11 +85,11 @@ fn store(call: &Call, scope: GlanceScope) -> Result<Response, ApiError> {
 pub fn create_link(call: &Call) -> Result<Response, ApiError> {
     call.authorize(&[], kinds::ADDON)?;
     let body = call.json(LINK)?;
-    let ttl = body
-        .get("ttl")
-        .and_then(Value::as_u64)
+    let sent = body.get("ttl").cloned().unwrap_or(Value::Null);
+    let ttl = sent
+        .as_u64()
         .filter(|ttl| *ttl >= 1)
-        .ok_or_else(|| validate::not_of_type("ttl", &body["ttl"], "integer"))?;
+        .ok_or_else(|| validate::not_of_type("ttl", &sent, "integer"))?;
     let now = call.state.clock.now();
     let link = Link {
         token: uuid::Uuid::new_v4().simple().to_string(),

@@ -174,6 +174,10 @@ pub fn accept(
 ) -> Result<Step, ApiError> {
     let query = Query::from_uri(uri);
     let caller = auth::authenticate(state, auth::token(headers, &query), &[endpoint.scope], 2)?;
+    if endpoint.target == Target::User {
+        // private_message_user is for user tokens only (spec v2 §7).
+        caller.check_kind(auth::kinds::USER)?;
+    }
     let segment = raw_segment(uri, 3);
     let (recipient, room_id) = match endpoint.target {
         Target::Room => {
