@@ -5,8 +5,8 @@ Usage: hypchat_client.py SERVER_URL TOKEN ROOM_NAME NOTIFICATION_TEXT USER_EMAIL
 Lists rooms, gets ROOM_NAME, reads its history (expects NOTIFICATION_TEXT; only when
 ROOM_HISTORY is `yes`: the server build serves view_room_history), lists users (expects
 USER_EMAIL's user among them), views that user, sends the user a private message and
-reads it back from the private chat history, creates a user and saves a change to it;
-asserts what it reads. Exits 0 on
+reads it back from the private chat history, creates a user and saves a change to it,
+lists and gets emoticons and reads the capabilities; asserts what it reads. Exits 0 on
 success, 1 with a message on stderr otherwise.
 
 One workaround, in this script only: HypChat maps JSON objects to its classes (Room,
@@ -103,6 +103,17 @@ def main(argv):
     hyp["title"] = "Edited by HypChat"
     hyp.save()
     check(hc.get_user(hyp["id"])["title"] == "Edited by HypChat", "User.save did not update the title")
+
+    # Emoticons and capabilities.
+    emoticons = hc.emoticons()
+    check(isinstance(emoticons, restobject.EmoticonCollection), "emoticons: %r" % type(emoticons))
+    shortcuts = [e["shortcut"] for e in emoticons.contents()]
+    check("dog" in shortcuts, "emoticons: no dog in %r" % shortcuts)
+    dog = hc.get_emoticon("dog")
+    check(dog["width"] > 0 and dog["url"].startswith(url), "emoticon: %r" % dog)
+    capabilities = hc.capabilities()
+    provider = capabilities["capabilities"]["hipchatApiProvider"]
+    check(provider["url"] == url + "/v2/", "capabilities: api url %r" % provider["url"])
 
     # Private chat: User.message, then User.history (view_recent_privatechat_history).
     private_text = "hello from hypchat"
