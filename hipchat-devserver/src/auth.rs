@@ -46,6 +46,8 @@ pub mod kinds {
     pub const ADDON: &[TokenKind] = &[Group, Room];
     /// U only (reply, invite, private history).
     pub const USER: &[TokenKind] = &[User];
+    /// G only (global extensions, group glances).
+    pub const GROUP: &[TokenKind] = &[Group];
 }
 
 /// An authenticated caller.
@@ -119,6 +121,9 @@ pub fn authenticate(
     version: u8,
 ) -> Result<Caller, ApiError> {
     let token = token.ok_or_else(ApiError::missing_token)?;
+    if state.directory.lock().revoked.contains(token) {
+        return Err(ApiError::invalid_session());
+    }
     let default_label = state
         .config
         .default_label

@@ -363,6 +363,28 @@ impl DevServer {
         self.state.limiter.set_config(limits);
     }
 
+    /// The glance contents add-ons set outside rooms (`POST /v2/addon/ui`, `…/ui/user/{user}`,
+    /// `…/ui/room/{room}/user/{user}`, spec v2 §9), each as `{"scope", "key", "content"}`
+    /// with `scope` `"group"`, `{"user": id}` or `{"room": id, "user": id}`.
+    pub fn glances(&self) -> Vec<serde_json::Value> {
+        use directory::addon::GlanceScope;
+        let data = self.state.directory.lock();
+        data.addon
+            .glances
+            .iter()
+            .map(|((scope, key), content)| {
+                let scope = match scope {
+                    GlanceScope::Group => serde_json::json!("group"),
+                    GlanceScope::User(user) => serde_json::json!({ "user": user }),
+                    GlanceScope::RoomUser(room, user) => {
+                        serde_json::json!({ "room": room, "user": user })
+                    }
+                };
+                serde_json::json!({"scope": scope, "key": key, "content": content})
+            })
+            .collect()
+    }
+
     /// Stops accepting, ends stalls and delays, waits for open requests, and returns.
     pub async fn stop(mut self) -> io::Result<()> {
         let _ = self.stop.send(true);

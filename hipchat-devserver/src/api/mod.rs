@@ -16,12 +16,22 @@ use crate::faults::Action;
 use crate::rate_limit::Budget;
 use crate::state::AppState;
 
+pub mod addon;
 pub mod addon_ui;
+pub mod capabilities;
 pub mod common;
+pub mod emoticon;
+pub mod extension;
+pub mod file;
+pub mod group;
+pub mod image;
+pub mod invite;
 pub mod message;
 pub mod notification;
+pub mod oauth;
 pub mod rest;
 pub mod room;
+pub mod routes;
 pub mod share;
 pub mod user;
 pub mod v1;
@@ -39,6 +49,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/v1/rooms/message", common::post_route(v1::rooms_message))
         .merge(room::router())
         .merge(addon_ui::router())
+        .merge(user::router())
+        .merge(routes::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), inject_faults))

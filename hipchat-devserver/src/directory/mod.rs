@@ -18,6 +18,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::config::Config;
 
+pub mod addon;
+pub mod emoticons;
+pub mod files;
 pub mod group;
 pub mod history;
 pub mod rooms;
@@ -42,6 +45,16 @@ pub struct Data {
     pub users: BTreeMap<u64, User>,
     /// Rooms, by id.
     pub rooms: BTreeMap<u64, Room>,
+    /// Private chat history by user pair (lower id first), oldest first.
+    pub private_history: BTreeMap<(u64, u64), Vec<history::Item>>,
+    /// Emoticons, by id.
+    pub emoticons: BTreeMap<u64, emoticons::Emoticon>,
+    /// Stored files (photos, avatars, emoticon images).
+    pub files: files::Files,
+    /// Add-on glances, integration links and global actions.
+    pub addon: addon::Addon,
+    /// Tokens revoked with delete_session: answered 401 `Invalid OAuth session`.
+    pub revoked: std::collections::BTreeSet<String>,
     last_date_micros: i64,
     last_id: u64,
 }
@@ -63,11 +76,37 @@ impl Directory {
                 (room.id, room)
             })
             .collect();
+        let mut files = files::Files::default();
+        let emoticons = emoticons::SEEDED
+            .iter()
+            .map(|(id, shortcut)| {
+                let file = files.add(
+                    &format!("{shortcut}.png"),
+                    "image/png",
+                    files::PLACEHOLDER_PNG.to_vec(),
+                );
+                let emoticon = emoticons::Emoticon {
+                    id: *id,
+                    shortcut: (*shortcut).to_owned(),
+                    global: true,
+                    width: 30,
+                    height: 30,
+                    creator: None,
+                    file,
+                };
+                (*id, emoticon)
+            })
+            .collect();
         Self {
             data: Mutex::new(Data {
-                group: Group::dev(users::OWNER_ID),
+                group: Group::dev(users::OWNER_ID, now),
                 users,
                 rooms,
+                private_history: BTreeMap::new(),
+                emoticons,
+                files,
+                addon: addon::Addon::default(),
+                revoked: std::collections::BTreeSet::new(),
                 last_date_micros: 0,
                 last_id: 0,
             }),
@@ -131,6 +170,20 @@ impl Data {
     /// The user `reference` names: id, email or `@mention` (spec v2 §1).
     pub fn user(&self, reference: &str) -> Option<&User> {
         self.users.values().find(|user| user.matches(reference))
+    }
+
+    /// The user `reference` names, unless deleted (what reads see, spec v2 §7).
+    pub fn active_user(&self, reference: &str) -> Option<&User> {
+        self.users
+            .values()
+            .find(|user| !user.is_deleted && user.matches(reference))
+    }
+
+    /// The private history between users `a` and `b`, oldest first.
+    pub fn private_chat(&self, a: u64, b: u64) -> &[history::Item] {
+        self.private_history
+            .get(&(a.min(b), a.max(b)))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The date for a new history item: `now` in microseconds, moved past the last one

@@ -35,6 +35,12 @@ pub struct User {
     pub created: SystemTime,
     /// Random 8 characters, changed on every write.
     pub version: String,
+    /// The password set on create or update (generated when none was given).
+    pub password: Option<String>,
+    /// The uploaded photo's file id ([`super::files`]), if any.
+    pub photo: Option<u64>,
+    /// When the user last sent something (a private message), if ever.
+    pub last_active: Option<SystemTime>,
 }
 
 impl User {
@@ -51,21 +57,30 @@ impl User {
             is_guest: false,
             is_deleted: false,
             roles: vec!["owner".into()],
-            created: now,
-            version: super::new_version(),
+            ..Self::new(OWNER_ID, "Dev Owner".into(), "dev".into(), now)
         }
     }
 
     /// A user from the config file.
     pub fn from_config(config: &UserConfig, now: SystemTime) -> Self {
+        let mention_name = config
+            .mention_name
+            .clone()
+            .unwrap_or_else(|| default_mention(&config.name));
         Self {
-            id: config.id,
-            name: config.name.clone(),
-            mention_name: config
-                .mention_name
-                .clone()
-                .unwrap_or_else(|| config.name.split_whitespace().collect()),
             email: config.email.clone(),
+            ..Self::new(config.id, config.name.clone(), mention_name, now)
+        }
+    }
+
+    /// A plain user (`user` role, UTC, no email, title, photo or password) created at
+    /// `now`.
+    pub fn new(id: u64, name: String, mention_name: String, now: SystemTime) -> Self {
+        Self {
+            id,
+            name,
+            mention_name,
+            email: None,
             title: String::new(),
             timezone: "UTC".into(),
             is_group_admin: false,
@@ -74,7 +89,15 @@ impl User {
             roles: vec!["user".into()],
             created: now,
             version: super::new_version(),
+            password: None,
+            photo: None,
+            last_active: None,
         }
+    }
+
+    /// Marks a write: a new `version`.
+    pub fn touch(&mut self) {
+        self.version = super::new_version();
     }
 
     /// Whether `reference` names this user: its id, its email, or `@mention_name`
@@ -90,4 +113,9 @@ impl User {
             .as_deref()
             .is_some_and(|email| email.eq_ignore_ascii_case(reference))
     }
+}
+
+/// The `@mention` name a user gets by default: the name without whitespace.
+pub fn default_mention(name: &str) -> String {
+    name.split_whitespace().collect()
 }

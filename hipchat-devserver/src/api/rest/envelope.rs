@@ -11,7 +11,7 @@ use super::Call;
 use crate::error::ApiError;
 use crate::validate;
 
-/// The largest `max-results` (spec v2 §2 cap; [decision] 1000 everywhere).
+/// The largest `max-results` (spec v2 §2 cap; \[decision\] 1000 everywhere).
 pub const MAX_RESULTS: u64 = 1000;
 
 /// A requested page.

@@ -1,5 +1,5 @@
 //! Room history (spec v2 §3.5, §5.2): items added when a write is accepted, and the
-//! [emulator] window semantics of view_room_history and view_recent_room_history.
+//! \[emulator\] window semantics of view_room_history and view_recent_room_history.
 //!
 //! Window: items with `end-date ≤ date ≤ date`, newest first, then `start-index` /
 //! `max-results`, then (with `reverse=true`, the default) the page oldest first.
@@ -13,7 +13,7 @@ use super::Call;
 use super::envelope;
 use crate::directory::history::Item;
 use crate::error::ApiError;
-use crate::recorded::Recorded;
+use crate::recorded::{Kind, Recorded};
 use crate::state::AppState;
 use crate::validate;
 
@@ -22,13 +22,17 @@ pub const RECENT: usize = 75;
 
 /// Adds the room history item of a recorded room message (see
 /// [`Item::from_recorded`]); `user_id` sent it (messages), `addon_key` is the sending
-/// add-on's key (notifications).
+/// add-on's key (notifications). Private messages go to the private history of both
+/// users instead.
 pub fn add_recorded(
     state: &AppState,
     recorded: &Recorded,
     user_id: Option<u64>,
     addon_key: Option<String>,
 ) {
+    if recorded.kind == Kind::PrivateMessage {
+        return crate::api::user::history::add_recorded(state, recorded, user_id);
+    }
     let Some(room_id) = recorded.room_id else {
         return;
     };

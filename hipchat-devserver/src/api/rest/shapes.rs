@@ -71,13 +71,13 @@ pub fn user(links: &Links, data: &Data, user: &User) -> Value {
         "title": user.title,
         "xmpp_jid": format!("{}_{}@chat.{}", data.group.id, user.id, links.host()),
         "created": iso_seconds(user.created),
-        "last_active": Value::Null,
+        "last_active": user.last_active.map(unix_seconds),
         "is_deleted": user.is_deleted,
         "is_group_admin": user.is_group_admin,
         "is_guest": user.is_guest,
         "timezone": user.timezone,
-        "photo_url": Value::Null,
-        "presence": Value::Null,
+        "photo_url": user.photo.and_then(|id| data.files.get(id)).map(|file| links.url(&file.path())),
+        "presence": presence(user),
         "group": {
             "id": data.group.id,
             "links": {"self": links.url(&format!("/v2/group/{}", data.group.id))},
@@ -85,6 +85,23 @@ pub fn user(links: &Links, data: &Data, user: &User) -> Value {
         },
         "roles": user.roles,
     })
+}
+
+/// `"1421029691"`: a user's `last_active` as §1.1 emits it (string of Unix seconds).
+pub fn unix_seconds(time: SystemTime) -> String {
+    time.duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
+        .to_string()
+}
+
+/// A user's `presence` (§3.2) \[decision\]: online and available once the user has sent
+/// something, offline before.
+fn presence(user: &User) -> Value {
+    if user.last_active.is_some() && !user.is_deleted {
+        json!({"is_online": true, "show": "chat"})
+    } else {
+        json!({"is_online": false})
+    }
 }
 
 /// The full user `id` (expanded), or its bare reference when unknown.

@@ -1,5 +1,5 @@
 //! `GET /v2/room/{room}/statistics` (get_room_statistics, spec v2 §4): scope
-//! [decision] view_group or view_room; G R U; 200 `{messages_sent, last_active, links}`.
+//! \[decision\] view_group or view_room; G R U; 200 `{messages_sent, last_active, links}`.
 
 use axum::response::Response;
 

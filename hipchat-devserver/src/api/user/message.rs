@@ -1,8 +1,9 @@
-//! `POST /v2/user/{id_or_email}/message` (private_message_user, spec §9): format
-//! (default `text`) and notify; 204. User tokens only (spec v2 §7). Flood control
-//! counts per recipient user.
+//! `POST /v2/user/{id_or_email}/message` (private_message_user, spec §9, v2 §7): format
+//! (default `text`) and notify; 204. User tokens only. Flood control counts per
+//! recipient user. The message also goes to the private history of both users
+//! ([`super::history`]).
 
-use super::common::{self, Accepted, Endpoint, Target};
+use crate::api::common::{self, Accepted, Endpoint, Target};
 use crate::recorded::{Kind, NewMessage};
 use crate::validate;
 
