@@ -80,6 +80,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  @{} ({})", member.user.mention_name, member.user.name);
     }
 
+    if server.is_some() {
+        // Company for the owner, so that the users take more than one page.
+        for (name, email) in [
+            ("Ada Lovelace", "ada@example.com"),
+            ("Grace Hopper", "grace@example.com"),
+        ] {
+            client.users().create(name, email).title("Engineer").await?;
+        }
+    }
     // Every user, two per page: the stream follows `links.next` until the last page.
     let users: Vec<_> = client
         .users()
