@@ -4,6 +4,8 @@
 //!   (G), `/v2/addon/ui/room/{room}/user/{user}` (G R, the room checked against a
 //!   room-bound token); scope view_group; body `{"glance":[{"key","content"}]}` (each
 //!   content kept by scope and key; a `null` content removes it); 204.
+//!   `/v2/addon/ui/room/{room}` (G R, scope view_room) keeps the content on the room
+//!   (`DevServer::room_glances`).
 //! * create_integration_link: `POST /v2/addon/link` `{"target" (req, string), "ttl"
 //!   (req, integer ≥ 1, seconds)}` → 200 \[decision: the body is unrecorded\]
 //!   `{"token", "target", "ttl", "expires"}` (`expires` ISO as §1.1); G R, no scope.
@@ -48,6 +50,18 @@ pub fn glances(call: &Call) -> Result<Vec<(String, Value)>, ApiError> {
 pub fn update_group_ui(call: &Call) -> Result<Response, ApiError> {
     call.authorize(&["view_group"], kinds::GROUP)?;
     store(call, GlanceScope::Group)
+}
+
+/// `POST /v2/addon/ui/room/{room}`: one room's glances, kept on the room.
+pub fn update_room_ui(call: &Call) -> Result<Response, ApiError> {
+    let caller = call.authorize(&["view_room"], kinds::ADDON)?;
+    let updates = glances(call)?;
+    let room = call.room_at(&caller, 5)?;
+    call.change_room(&room, |found| {
+        found.glances.extend(updates);
+        Ok(())
+    })?;
+    Ok(rest::no_content())
 }
 
 /// `POST /v2/addon/ui/user/{user}`: one user's glances.

@@ -17,7 +17,6 @@ use crate::rate_limit::Budget;
 use crate::state::AppState;
 
 pub mod addon;
-pub mod addon_ui;
 pub mod capabilities;
 pub mod common;
 pub mod emoticon;
@@ -48,7 +47,6 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/v2/user/{user}/message", user::ENDPOINT.route())
         .route("/v1/rooms/message", common::post_route(v1::rooms_message))
         .merge(room::router())
-        .merge(addon_ui::router())
         .merge(user::router())
         .merge(routes::router())
         .fallback(not_found)

@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
             get(oauth::get_session).merge(delete(oauth::delete_session)),
         )
         .route("/v2/addon/ui", post(addon::update_group_ui))
+        .route("/v2/addon/ui/room/{room}", post(addon::update_room_ui))
         .route("/v2/addon/ui/user/{user}", post(addon::update_user_ui))
         .route(
             "/v2/addon/ui/room/{room}/user/{user}",
