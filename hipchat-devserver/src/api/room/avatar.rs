@@ -1,5 +1,5 @@
 //! The room avatar (spec v2 §4): GET → 302 to the image (served at
-//! `/web/avatar/room/{id}`: the upload, or a default SVG), scope [decision] view_group or
+//! `/web/avatar/room/{id}`: the upload, or a default SVG), scope \[decision\] view_group or
 //! view_room; PUT `{"avatar": base64 PNG/JPEG/GIF, no data: prefix}` → 204 and DELETE →
 //! 204, scope admin_room; G R U.
 

@@ -2,7 +2,7 @@
 //! `PUT`/`GET`/`DELETE /v2/room/{room}/extension/{glance|webhook|action}/{key}`; add-on
 //! callers (G R), no scope beyond the token; the room must exist. PUT stores the descriptor-shaped body (a
 //! webhook's is checked as create_webhook's: `url`, `event`); at most 10 per room (an
-//! 11th → 400); glance PUT → 204, action and webhook PUT → 201 `{id, links}` [decision].
+//! 11th → 400); glance PUT → 204, action and webhook PUT → 201 `{id, links}` \[decision\].
 //! GET → the descriptor with `key`, `id` and `links.self`; DELETE → 204; unknown → 404
 //! `Extension not found`.
 

@@ -22,7 +22,7 @@ fn items(call: &Call) -> Result<Vec<Item>, ApiError> {
     call.read_room(&room, |_, room| Ok(room.history.clone()))
 }
 
-/// view_room_history: §5.2 parameters, the [emulator] window semantics.
+/// view_room_history: §5.2 parameters, the \[emulator\] window semantics.
 pub fn view_room_history(call: &Call) -> Result<Response, ApiError> {
     let items = items(call)?;
     Ok(rest::ok(history::window(call, &items)?))

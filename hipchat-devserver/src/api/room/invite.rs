@@ -1,4 +1,4 @@
-//! invite_user (spec v2 §5.1): `POST /v2/room/{room}/invite/{user}`; scope [decision]
+//! invite_user (spec v2 §5.1): `POST /v2/room/{room}/invite/{user}`; scope \[decision\]
 //! admin_room; **U only**; public rooms (private → 400); body `{"reason"}` 1–250; 204.
 //! The invitation is kept on the room (`DevServer::room_invites`).
 

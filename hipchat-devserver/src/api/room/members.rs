@@ -1,7 +1,7 @@
 //! Members of private rooms (spec v2 §5.1): get_all_members (view_group or view_room),
 //! add_member (admin_room; optional `{"room_roles": [...]}`, default `["room_member"]`),
 //! remove_member (admin_room); G R U. Public rooms have no members: 400
-//! `Room is public` (text [unrecorded]). Unknown users: 404 `User not found`.
+//! `Room is public` (text \[unrecorded\]). Unknown users: 404 `User not found`.
 
 use axum::response::Response;
 use serde_json::Value;
