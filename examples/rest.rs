@@ -45,7 +45,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .topic("Where the REST example talks")
         .await
     {
-        Ok(created) => println!("Created room {room_name:?} (id {})", created.id),
+        Ok(Some(created)) => println!("Created room {room_name:?} (id {})", created.id),
+        Ok(None) => println!("Created room {room_name:?}"),
         Err(hipchat::Error::BadRequest(api)) => println!("Room {room_name:?} exists: {api}"),
         Err(error) => return Err(error.into()),
     }
@@ -60,8 +61,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     .notify()
     .await?;
-    let sent = room.send_message("Thanks, bot").await?;
-    println!("Sent a message, id {}", sent.id);
+    if let Some(sent) = room.send_message("Thanks, bot").await? {
+        println!("Sent a message, id {}", sent.id);
+    }
 
     println!("\nLatest history of {room_name:?}:");
     for item in room.latest().max_results(10).await?.items {

@@ -27,7 +27,8 @@ async fn rooms_are_created_listed_read_updated_archived_and_deleted() {
         .privacy(Privacy::Private)
         .topic("Green builds only")
         .await
-        .unwrap();
+        .unwrap()
+        .expect("201 with the new id");
     let room = client.room("Deploys").get().await.unwrap();
     assert_eq!(room.id, created.id);
     assert_eq!(room.name, "Deploys");
@@ -76,6 +77,26 @@ async fn rooms_are_created_listed_read_updated_archived_and_deleted() {
     assert!(with_archived.items.iter().any(|r| r.name == "Deploys EU"));
 
     client.room("Deploys EU").set_topic("Frozen").await.unwrap();
+    let avatar = client.room("Deploys EU").avatar().await.unwrap().unwrap();
+    assert!(avatar.starts_with(server.url()), "{avatar}");
+    // A 1×1 PNG.
+    client
+        .room("Deploys EU")
+        .set_avatar("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+        .await
+        .unwrap();
+    client.room("Deploys EU").delete_avatar().await.unwrap();
+    let public_only = client
+        .rooms()
+        .list()
+        .include_private(false)
+        .include_archived(true)
+        .await
+        .unwrap();
+    assert!(
+        public_only.items.iter().all(|r| r.name != "Deploys EU"),
+        "a private room"
+    );
     let statistics = client.room("Deploys EU").statistics().await.unwrap();
     assert!(statistics.links.is_some());
 
@@ -164,7 +185,8 @@ async fn history_reads_back_notifications_messages_topics_and_replies() {
         .room("Ops")
         .send_message("Looking at it")
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the local server answers with the message id");
     client.room("Ops").set_topic("Incident").await.unwrap();
     client.room("Ops").reply(&sent.id, "Fixed").await.unwrap();
 
@@ -210,6 +232,31 @@ async fn history_reads_back_notifications_messages_topics_and_replies() {
     expected.reverse();
     assert_eq!(ids, expected);
     assert!(all[0].date >= all[3].date);
+
+    // A time window: from the message on, up to now.
+    let window: Vec<_> = client
+        .room("Ops")
+        .history()
+        .end_date(message.date)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        window.len(),
+        3,
+        "the notification is before the window: {window:?}"
+    );
+    let before: Vec<_> = client
+        .room("Ops")
+        .history()
+        .date(notification.date)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(before.len(), 1);
+    assert_eq!(before[0].id, notification.id);
 
     // `not_before` bounds the latest page from below.
     let after = client
@@ -271,7 +318,8 @@ async fn webhooks_extensions_and_glances() {
         .pattern("^/deploy")
         .name("deploy")
         .await
-        .unwrap();
+        .unwrap()
+        .expect("201 with the new id");
     let listed = room.webhooks().await.unwrap();
     assert_eq!(listed.items.len(), 1);
     assert_eq!(listed.items[0].id, Some(created.id));
@@ -364,6 +412,7 @@ async fn a_rate_limited_stream_waits_for_the_reset_instead_of_failing() {
     for i in 0..4 {
         client.rooms().create(format!("Limited {i}")).await.unwrap();
     }
+    let before = server.counters().rate_limited;
     let rooms: Vec<_> = client
         .rooms()
         .list()
@@ -374,8 +423,8 @@ async fn a_rate_limited_stream_waits_for_the_reset_instead_of_failing() {
         .unwrap();
     assert_eq!(rooms.len(), 4);
     assert!(
-        server.counters().rate_limited > 0,
-        "the test must have run into the limit: {:?}",
+        server.counters().rate_limited > before,
+        "the stream must have run into the limit: {:?}",
         server.counters()
     );
 }

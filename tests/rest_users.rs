@@ -28,7 +28,8 @@ async fn users_are_created_listed_viewed_updated_and_deleted() {
         .title("Engineer")
         .timezone("Europe/London")
         .await
-        .unwrap();
+        .unwrap()
+        .expect("201 with the new id");
     let password = created.password.as_ref().expect("a generated password");
     assert!(!password.expose_secret().is_empty());
     assert!(!format!("{created:?}").contains(password.expose_secret()));
@@ -190,7 +191,8 @@ async fn emoticons_group_capabilities_and_invitations() {
         .invite_to_group("linus@example.com", "Linus")
         .title("Kernel")
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the invited user");
     assert_eq!(invited["email"], "linus@example.com");
     assert_eq!(client.group(1).statistics().await.unwrap().users, 2);
 
@@ -252,7 +254,8 @@ async fn glances_links_and_files() {
         .addon()
         .create_link("https://bot.example/x", 60)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the link");
     let token = link["token"].as_str().unwrap().to_owned();
     client.addon().delete_link(&token).await.unwrap();
 

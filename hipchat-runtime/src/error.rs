@@ -334,6 +334,16 @@ pub enum ValidationError {
     #[error("room {0:?} cannot be sent: `.` and `..` are not valid room names")]
     UnroutableRoom(String),
 
+    /// A field HipChat requires has no value (update_room's owner, update_user's email:
+    /// leaving them out would reset them).
+    #[error("{field} is required: {hint}")]
+    Required {
+        /// The field (`"owner"`, `"email"`).
+        field: &'static str,
+        /// How to give it.
+        hint: &'static str,
+    },
+
     /// A user, key or id that cannot be one URL path segment (empty, `.` or `..`).
     #[error(
         "{what} {value:?} cannot be sent: it must be a non-empty path segment other than `.` and `..`"
@@ -496,12 +506,18 @@ impl RateLimit {
     /// When the exhausted budget renews: the flood-control reset if the room's budget is
     /// spent, else the token's, else the later of the two known resets.
     pub fn reset_time(&self) -> Option<SystemTime> {
+        self.reset_time_at(SystemTime::now())
+    }
+
+    /// [`reset_time`](Self::reset_time) read at `now` (a small reset is seconds from
+    /// `now`): for clients whose clock is injected.
+    pub(crate) fn reset_time_at(&self, now: SystemTime) -> Option<SystemTime> {
         let exhausted =
             |remaining: Option<u64>, reset: Option<u64>| reset.filter(|_| remaining == Some(0));
         exhausted(self.flood_remaining, self.flood_reset)
             .or_else(|| exhausted(self.remaining, self.reset))
             .or(self.flood_reset.max(self.reset))
-            .map(|reset| reset_at(reset, SystemTime::now()))
+            .map(|reset| reset_at(reset, now))
     }
 }
 

@@ -13,10 +13,11 @@ use std::time::Duration;
 use capture_server::{Captured, Reply, TestServer};
 use futures_util::TryStreamExt;
 use hipchat_runtime::Error;
-use hipchat_runtime::backend::queued::RetryPolicy;
+use hipchat_runtime::limits::RetryPolicy;
 use hipchat_runtime::rest::model::{Privacy, RoomRole, WebhookEvent};
 use hipchat_runtime::rest::{
     Client, ExtensionKind, GlanceScope, GlanceUpdate, PhotoSize, RoomUpdate, StaticToken,
+    TokenFuture, TokenSource, UserUpdate,
 };
 use secrecy::SecretString;
 use serde_json::{Value, json};
@@ -67,6 +68,8 @@ async fn every_endpoint_sends_its_method_path_query_and_body() {
     let server = TestServer::scripted(|request| {
         let body = if request.path.contains("/history/") && !request.path.contains("latest") {
             json!({"message": {"id": "m1", "date": "2018-01-04T10:16:02+00:00", "type": "message", "message": "hi", "mentions": []}}).to_string()
+        } else if request.path == "/v2/user/%40alice" && request.method == "GET" {
+            json!({"id": 9, "name": "Alice", "mention_name": "alice", "email": "alice@example.com", "title": "Dev", "xmpp_jid": "j", "is_deleted": false, "is_group_admin": true, "is_guest": false, "timezone": "Europe/Paris", "roles": ["user"], "links": {"self": "s"}}).to_string()
         } else if request.path == "/v2/room/Ops%20EU/message" {
             json!({"id": "6b7a4e4c-1f3b-4d7e-9a53-1f3c7f7d2a10", "timestamp": "2018-01-04T10:16:02.809766+00:00"}).to_string()
         } else if request.path.starts_with("/v2/room/Ops%20EU?") || request.path == "/v2/room/Ops%20EU" {
@@ -118,7 +121,7 @@ async fn every_endpoint_sends_its_method_path_query_and_body() {
     );
     room.set_avatar("aGk=").await.unwrap();
     room.delete_avatar().await.unwrap();
-    let sent = room.send_message("hello").await.unwrap();
+    let sent = room.send_message("hello").await.unwrap().unwrap();
     assert_eq!(sent.id, "6b7a4e4c-1f3b-4d7e-9a53-1f3c7f7d2a10");
     room.history()
         .date("2018-01-04T10:16:02Z".parse().unwrap())
@@ -173,7 +176,18 @@ async fn every_endpoint_sends_its_method_path_query_and_body() {
         .password("pw-SECRET")
         .await
         .unwrap();
-    assert_eq!(created.id, 7);
+    assert_eq!(created.unwrap().id, 7);
+    let read = user.get().await.unwrap();
+    user.update(UserUpdate::from(&read).title("Lead").password("new-SECRET"))
+        .await
+        .unwrap();
+    user.share_link("https://example.com/doc", Some("read this".into()))
+        .await
+        .unwrap();
+    user.history().await.unwrap();
+    user.message("m1").await.unwrap();
+    client.group(42).set_avatar("aGk=").await.unwrap();
+    client.group(42).delete_avatar().await.unwrap();
     user.delete().await.unwrap();
     assert!(user.photo(PhotoSize::Big).await.unwrap().is_some());
     user.set_photo("aGk=").await.unwrap();
@@ -328,6 +342,27 @@ async fn every_endpoint_sends_its_method_path_query_and_body() {
                 json!({"name": "Eve", "email": "eve@example.com", "title": "Ops", "password": "pw-SECRET"}),
             ),
         ),
+        ("GET", "/v2/user/%40alice", None),
+        (
+            "PUT",
+            "/v2/user/%40alice",
+            Some(
+                json!({"name": "Alice", "mention_name": "alice", "email": "alice@example.com", "title": "Lead", "is_group_admin": true, "timezone": "Europe/Paris", "roles": ["user"], "password": "new-SECRET"}),
+            ),
+        ),
+        (
+            "POST",
+            "/v2/user/%40alice/share/link",
+            Some(json!({"link": "https://example.com/doc", "message": "read this"})),
+        ),
+        ("GET", "/v2/user/%40alice/history", None),
+        ("GET", "/v2/user/%40alice/history/m1", None),
+        (
+            "PUT",
+            "/v2/group/42/avatar",
+            Some(json!({"avatar": "aGk="})),
+        ),
+        ("DELETE", "/v2/group/42/avatar", None),
         ("DELETE", "/v2/user/%40alice", None),
         ("GET", "/v2/user/%40alice/photo/big", None),
         (
@@ -340,7 +375,7 @@ async fn every_endpoint_sends_its_method_path_query_and_body() {
         (
             "POST",
             "/v2/user/%40alice/message",
-            Some(json!({"message": "psst"})),
+            Some(json!({"message": "psst", "message_format": "text"})),
         ),
         ("GET", "/v2/user/%40alice/history/latest", None),
         ("GET", "/v2/emoticon", None),
@@ -632,6 +667,7 @@ async fn a_429_in_the_middle_of_a_stream_is_waited_out() {
     })
     .await;
     let client = client(&server);
+    let started = std::time::Instant::now();
     let ids: Vec<u64> = client
         .rooms()
         .list()
@@ -646,6 +682,12 @@ async fn a_429_in_the_middle_of_a_stream_is_waited_out() {
         limited.load(Ordering::SeqCst),
         2,
         "the page was asked for again"
+    );
+    // The reset was waited for (a lower bound: the policy's backoff alone is 5 ms).
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
     );
     assert_eq!(server.requests().len(), 3);
 
@@ -678,7 +720,7 @@ async fn with_pacing_a_spent_budget_holds_the_next_request_until_its_reset() {
     use std::sync::Mutex;
     use std::time::{SystemTime, UNIX_EPOCH};
 
-    use hipchat_runtime::backend::queued::Pacing;
+    use hipchat_runtime::limits::Pacing;
 
     let arrivals = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::clone(&arrivals);
@@ -709,4 +751,174 @@ async fn with_pacing_a_spent_budget_holds_the_next_request_until_its_reset() {
         second >= Duration::from_secs(reset),
         "the second request came at {second:?}, before the announced reset {reset} s"
     );
+}
+
+#[tokio::test]
+async fn a_server_that_repeats_pages_ends_the_stream() {
+    // `next` links in a cycle: page A → B → A.
+    let server = TestServer::scripted(|request| {
+        let link = |start: u64| {
+            format!(
+                "http://{}/v2/room?max-results=2&start-index={start}",
+                request.header("host").unwrap()
+            )
+        };
+        match request.path.as_str() {
+            "/v2/room?max-results=2" => Reply::json(200, page(0..2, 0, 2, Some(&link(2)))),
+            _ => Reply::json(200, page(2..4, 2, 2, Some(&link(0)))),
+        }
+    })
+    .await;
+    let ids: Vec<u64> = client(&server)
+        .rooms()
+        .list()
+        .max_results(2)
+        .items()
+        .map_ok(|room| room.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, [0, 1, 2, 3]);
+    assert_eq!(server.requests().len(), 2);
+
+    // A server that ignores `start-index`: the same full page, no `next`.
+    let server = TestServer::start(Reply::json(200, page(0..2, 0, 2, None))).await;
+    let ids: Vec<u64> = client(&server)
+        .rooms()
+        .list()
+        .max_results(2)
+        .items()
+        .map_ok(|room| room.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, [0, 1]);
+    assert_eq!(
+        server.requests().len(),
+        2,
+        "one more page asked for, then stopped"
+    );
+}
+
+#[tokio::test]
+async fn a_write_answered_without_a_body_succeeds() {
+    // Spec v2 §1: accept any 2xx, parse a body only if present.
+    let server = TestServer::start(Reply::status(204)).await;
+    let client = client(&server);
+    assert!(client.rooms().create("Quiet").await.unwrap().is_none());
+    assert!(
+        client
+            .room("Quiet")
+            .send_message("hi")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        client
+            .users()
+            .create("Q", "q@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        client
+            .room("Quiet")
+            .create_webhook("https://bot.example/", WebhookEvent::RoomEnter)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_write_that_failed_on_the_way_is_not_sent_again() {
+    let server = TestServer::start(Reply::status(504)).await;
+    let client = client(&server);
+    for error in [
+        client.room("Ops").delete().await.unwrap_err(),
+        client.room("Ops").set_topic("t").await.unwrap_err(),
+        client.rooms().create("Ops").await.unwrap_err(),
+    ] {
+        assert!(matches!(error, Error::Server(_)), "{error:?}");
+    }
+    assert_eq!(server.requests().len(), 3, "one attempt each");
+}
+
+/// A token source that renews its token once it is rejected.
+#[derive(Debug, Default)]
+struct Renewing {
+    renewed: std::sync::atomic::AtomicBool,
+}
+
+impl TokenSource for Renewing {
+    fn token(&self) -> TokenFuture<'_> {
+        let token = if self.renewed.load(Ordering::SeqCst) {
+            "fresh-token"
+        } else {
+            "stale-token"
+        };
+        Box::pin(async move { Ok(SecretString::from(token.to_owned())) })
+    }
+
+    fn name(&self) -> &str {
+        "renewing"
+    }
+
+    fn rejected(&self, _token: &SecretString) -> bool {
+        !self.renewed.swap(true, Ordering::SeqCst)
+    }
+}
+
+#[tokio::test]
+async fn a_rejected_token_that_the_source_renews_is_tried_again_once() {
+    let server = TestServer::scripted(|request| {
+        if request.header("authorization") == Some("Bearer fresh-token") {
+            Reply::json(200, page(0..1, 0, 100, None))
+        } else {
+            Reply::json(
+                401,
+                r#"{"error":{"code":401,"message":"Invalid OAuth session","type":"Unauthorized"}}"#,
+            )
+        }
+    })
+    .await;
+    let client = Client::builder(&server.url, Renewing::default())
+        .build()
+        .unwrap();
+    let page = client.rooms().list().await.unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(server.requests().len(), 2);
+
+    // A static token has nothing new: the 401 is the answer, after one request.
+    let before = server.requests().len();
+    let error = Client::new(&server.url, "stale-token")
+        .unwrap()
+        .rooms()
+        .list()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Unauthorized(_)));
+    assert_eq!(server.requests().len() - before, 1);
+}
+
+#[tokio::test]
+async fn a_secret_in_the_path_is_redacted_in_every_form_the_server_echoes() {
+    let server = TestServer::scripted(|request| {
+        Reply::json(
+            404,
+            format!(
+                r#"{{"error":{{"code":404,"message":"Session not found: {}","type":"Not Found"}}}}"#,
+                request.path
+            ),
+        )
+    })
+    .await;
+    let session = SecretString::from("sess/ion+tok".to_owned());
+    let error = client(&server).sessions().get(&session).await.unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains("sess%2Fion%2Btok"), "{shown}");
+    assert!(!shown.contains("sess/ion+tok"), "{shown}");
+    assert!(shown.contains("<redacted>"), "{shown}");
 }

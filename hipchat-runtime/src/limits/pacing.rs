@@ -297,6 +297,11 @@ impl Pacer {
             let Some(headers) = headers.filter(|_| self.config.learn) else {
                 continue;
             };
+            // A request to no room has no flood budget to learn (its answer's flood
+            // headers, if any, are some recipient's).
+            if matches!(key, Key::Room(room) if room.is_empty()) {
+                continue;
+            }
             let (limit, remaining, reset) = match key {
                 Key::Token(_) => (headers.limit, headers.remaining, headers.reset),
                 Key::Room(_) => (

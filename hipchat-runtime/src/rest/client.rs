@@ -44,8 +44,8 @@ pub(crate) fn http_client(timeout: Duration) -> Result<reqwest::Client, ConfigEr
 /// into [`Error`] (the type the notifier uses), exposes the rate-limit headers of every
 /// answer ([`Call::send`](super::Call::send)), and by default tries a rate-limited
 /// request again after the announced reset, at most 3 attempts within 60 s (spec §8);
-/// 5xx answers and timeouts are tried again too, except for `POST`s, which may have
-/// been acted on. Client-side pacing is off unless [`ClientBuilder::pacing`] is set.
+/// 5xx answers and timeouts are tried again for `GET`s only: a write may have been
+/// acted on. Client-side pacing is off unless [`ClientBuilder::pacing`] is set.
 ///
 /// ```no_run
 /// use hipchat_runtime::rest::Client;
@@ -138,16 +138,26 @@ impl Client {
     pub(crate) async fn execute(&self, request: &Request) -> Result<Answer, Error> {
         let inner = &*self.inner;
         let mut retries = inner.retry.start(Instant::now());
+        let mut renewed = false;
         loop {
             let attempt = retries.begin_attempt();
             let error = match self.attempt(request).await {
                 Ok(answer) => return Ok(answer),
-                Err(error) => error,
+                Err(Failed::Renewed(error)) if !renewed => {
+                    // The source has a new token for a rejected one: once, at once.
+                    tracing::debug!(error = %error, "hipchat token renewed; trying again");
+                    renewed = true;
+                    continue;
+                }
+                Err(Failed::Renewed(error) | Failed::Error(error)) => error,
             };
+            let error = self.with_reset_read_now(error);
             let class = match inner.retry.classify(&error) {
-                // A POST that failed on the way may have been acted on: creating a room
-                // or sending a message twice is worse than reporting the failure.
-                Class::Transient if request.method == reqwest::Method::POST => Class::Permanent,
+                // A write that failed on the way may have been acted on: creating a room
+                // or sending a message twice, or a DELETE retried into a 404, is worse
+                // than reporting the failure (base spec §8: retry 429s). A 429 was not
+                // acted on.
+                Class::Transient if request.method != reqwest::Method::GET => Class::Permanent,
                 class => class,
             };
             let Some(wait) =
@@ -167,8 +177,17 @@ impl Client {
         }
     }
 
+    /// A 429's reset read against the client's wall clock (a small `X-Ratelimit-Reset`
+    /// is seconds from now), so that waits agree with the clock tests inject.
+    fn with_reset_read_now(&self, mut error: Error) -> Error {
+        if let Error::RateLimited { reset, api } = &mut error {
+            *reset = api.rate_limit.reset_time_at(self.inner.wall.now());
+        }
+        error
+    }
+
     /// One attempt: token, pacing, send, read.
-    async fn attempt(&self, request: &Request) -> Result<Answer, Error> {
+    async fn attempt(&self, request: &Request) -> Result<Answer, Failed> {
         let inner = &*self.inner;
         let token = inner.token.token().await?;
         let reservation = match &inner.pacer {
@@ -204,14 +223,17 @@ impl Client {
         let status = answer.status();
         let wanted = status.is_success() || (request.redirect_is_answer && status.is_redirection());
         if !wanted {
-            if status == StatusCode::UNAUTHORIZED {
-                inner.token.rejected(&token);
-            }
+            let renewed = status == StatusCode::UNAUTHORIZED && inner.token.rejected(&token);
             let rate_limited = status == StatusCode::TOO_MANY_REQUESTS;
             let error = error_from(answer, request.about.subject(), rate_limited, &token).await;
-            return Err(match &request.secret {
+            let error = match &request.secret {
                 Some(secret) => response::redact(error, secret),
                 None => error,
+            };
+            return Err(if renewed {
+                Failed::Renewed(error)
+            } else {
+                Failed::Error(error)
             });
         }
         let headers = std::mem::take(answer.headers_mut());
@@ -224,6 +246,20 @@ impl Client {
             body,
             shown_url,
         })
+    }
+}
+
+/// How an attempt failed.
+enum Failed {
+    /// The server refused the token (401) and the source has a new one.
+    Renewed(Error),
+    /// Anything else.
+    Error(Error),
+}
+
+impl From<Error> for Failed {
+    fn from(error: Error) -> Self {
+        Failed::Error(error)
     }
 }
 

@@ -2,6 +2,7 @@
 //! it, a full page means there may be more, so ask at `start-index` + the items read,
 //! until a page comes back short or empty.
 
+use std::collections::HashSet;
 use std::fmt;
 
 use futures_core::Stream;
@@ -69,10 +70,7 @@ impl<'a, T: DeserializeOwned + Send + 'a> Paged<'a, T> {
     /// stream after it is yielded.
     pub fn pages(self) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'a {
         let client = self.client;
-        let first = self.request.map(|request| {
-            let start = start_index(&request.url).unwrap_or(0);
-            Cursor { request, start }
-        });
+        let first = self.request.map(Cursor::first);
         stream::try_unfold(Some(first), move |cursor| async move {
             let Some(cursor) = cursor else {
                 return Ok(None);
@@ -80,6 +78,9 @@ impl<'a, T: DeserializeOwned + Send + 'a> Paged<'a, T> {
             let cursor = cursor?;
             let answer = client.execute(&cursor.request).await?;
             let page: Page<T> = json(&answer)?;
+            if !cursor.answered_by(&page) {
+                return Ok(None);
+            }
             let next = cursor.next(client.server(), &page).map(Ok);
             Ok(Some((page, next)))
         })
@@ -105,53 +106,88 @@ impl<'a, T: DeserializeOwned + Send + 'a> std::future::IntoFuture for Paged<'a, 
 impl<T> fmt::Debug for Paged<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Paged")
-            .field("url", &self.request.as_ref().map(|r| r.url.as_str()))
+            .field("url", &self.request.as_ref().map(Request::shown))
             .finish_non_exhaustive()
     }
 }
 
-/// The request for a page and the offset it starts at.
+/// The request for a page, the offset it starts at, and every URL asked for so far: a
+/// server that sends a page twice (a `next` cycle, a `start-index` it ignores) ends the
+/// walk instead of repeating it for ever.
 struct Cursor {
     request: Request,
     start: u64,
+    asked: HashSet<Url>,
 }
 
 impl Cursor {
+    fn first(request: Request) -> Self {
+        let start = start_index(&request.url).unwrap_or(0);
+        let asked = HashSet::from([request.url.clone()]);
+        Self {
+            request,
+            start,
+            asked,
+        }
+    }
+
+    /// Whether `page` is the one asked for: a server that answers another offset than
+    /// the `start-index` sent (it ignores the parameter) would repeat pages.
+    fn answered_by<T>(&self, page: &Page<T>) -> bool {
+        let answered = self.start == 0 || page.start_index == self.start;
+        if !answered {
+            tracing::warn!(
+                asked = self.start,
+                answered = page.start_index,
+                "HipChat answered another offset than the one asked for; stopping"
+            );
+        }
+        answered
+    }
+
     /// The request for the page after `page`, if there may be one.
-    fn next<T>(&self, server: &Url, page: &Page<T>) -> Option<Cursor> {
+    fn next<T>(mut self, server: &Url, page: &Page<T>) -> Option<Cursor> {
         if page.items.is_empty() {
             return None;
         }
         let read = u64::try_from(page.items.len()).unwrap_or(u64::MAX);
         let after = self.start.saturating_add(read);
-        if let Some(link) = page.links.next.as_deref() {
-            match followable(server, link) {
-                Some(url) if url != self.request.url => {
-                    let start = start_index(&url).unwrap_or(after);
-                    let mut request = self.request.clone();
-                    request.url = url;
-                    return Some(Cursor { request, start });
-                }
-                Some(_) => {
-                    tracing::warn!(link, "HipChat sent the same page as next; stopping");
-                    return None;
-                }
-                None => tracing::warn!(
+        let link = page.links.next.as_deref();
+        let (url, start) = match link.map(|link| (link, followable(server, link))) {
+            Some((_, Some(url))) => {
+                let start = start_index(&url).unwrap_or(after);
+                (url, start)
+            }
+            Some((link, None)) => {
+                tracing::warn!(
                     link,
                     "ignoring a next link outside the server (the token is only sent there)"
-                ),
+                );
+                self.after_full_page(page, read, after)?
             }
+            // No `next`: a page as full as asked for may be followed by more (spec §2,
+            // private history stopped sending `next` at 1,000).
+            None => self.after_full_page(page, read, after)?,
+        };
+        if start <= self.start || !self.asked.insert(url.clone()) {
+            tracing::warn!(%url, "HipChat sent a page already read as the next one; stopping");
+            return None;
         }
-        // No usable `next`: a page as full as asked for may be followed by more (spec §2,
-        // private history stopped sending `next` at 1,000).
+        self.request.url = url;
+        self.start = start;
+        Some(self)
+    }
+
+    /// The next page by `start-index`, when `page` was full.
+    fn after_full_page<T>(&self, page: &Page<T>, read: u64, after: u64) -> Option<(Url, u64)> {
         let asked = if page.max_results > 0 {
             page.max_results
         } else {
             self.page_size()
         };
-        (asked > 0 && read >= asked).then(|| Cursor {
-            request: self.request.clone().set_query("start-index", after),
-            start: after,
+        (asked > 0 && read >= asked).then(|| {
+            let request = self.request.clone().set_query("start-index", after);
+            (request.url, after)
         })
     }
 

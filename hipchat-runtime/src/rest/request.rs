@@ -25,6 +25,7 @@ use secrecy::{ExposeSecret, SecretString};
 pub(crate) enum About {
     Room(String),
     User(String),
+    RoomAndUser { room: String, user: String },
     Other(String),
 }
 
@@ -33,13 +34,15 @@ impl About {
         match self {
             About::Room(room) => Subject::Room(room),
             About::User(user) => Subject::User(user),
+            About::RoomAndUser { room, user } => Subject::RoomAndUser { room, user },
             About::Other(what) => Subject::Other(what),
         }
     }
 }
 
-/// A request, ready to send as many times as retries need.
-#[derive(Clone, Debug)]
+/// A request, ready to send as many times as retries need. Its `Debug` shows the
+/// method and the URL as it may be shown, never the body (passwords) or a path secret.
+#[derive(Clone)]
 pub(crate) struct Request {
     pub(crate) method: Method,
     pub(crate) url: Url,
@@ -134,10 +137,27 @@ impl Request {
         self
     }
 
+    /// Counts against `user`'s flood control (private messages: flood control is per
+    /// recipient room or user, base spec §8). The key cannot be a room's name.
+    pub(crate) fn flood_user(mut self, user: &str) -> Self {
+        self.flood_room = Some(format!("\u{0}user:{user}"));
+        self
+    }
+
     /// Answers with a redirect's `Location` instead of following it.
     pub(crate) fn redirect_is_answer(mut self) -> Self {
         self.redirect_is_answer = true;
         self
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &self.shown())
+            .field("has_body", &self.body.is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -161,6 +181,16 @@ pub(crate) fn json<T: DeserializeOwned>(answer: &Answer) -> Result<T, Error> {
         endpoint: answer.shown_url.clone(),
         source: Box::new(source),
     })
+}
+
+/// The body as JSON of type `T` when there is one: writes whose answer is documented
+/// with a body may still answer any 2xx without one (spec v2 §1: "accept any 2xx, parse
+/// a body only if present"); `None` then, and the write succeeded all the same.
+pub(crate) fn json_if_any<T: DeserializeOwned>(answer: &Answer) -> Result<Option<T>, Error> {
+    if answer.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    json(answer).map(Some)
 }
 
 /// Nothing to read (204, or a 2xx whose body we do not use).

@@ -8,6 +8,8 @@ use serde::Deserialize;
 use crate::error::{ApiError, RateLimit};
 use secrecy::{ExposeSecret, SecretString};
 
+use super::url::encoded;
+
 use crate::{Error, Target};
 
 /// What a request was about, so that a 404 says what was not found.
@@ -17,6 +19,14 @@ pub(crate) enum Subject<'a> {
     Room(&'a str),
     /// A user, by id, email or `@mention`: 404 is [`Error::UserNotFound`].
     User(&'a str),
+    /// A user in a room (members, invitations): 404 is [`Error::UserNotFound`] when the
+    /// server says the user is missing (`User not found`), else [`Error::RoomNotFound`].
+    RoomAndUser {
+        /// The room.
+        room: &'a str,
+        /// The user.
+        user: &'a str,
+    },
     /// Anything else (`webhook 12 in room Ops`): 404 is [`Error::NotFound`].
     Other(&'a str),
 }
@@ -98,6 +108,24 @@ fn error_for_status(
                 room: room.to_owned(),
                 api,
             },
+            Subject::RoomAndUser { room, user } => {
+                if api
+                    .message
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("user")
+                {
+                    Error::UserNotFound {
+                        user: user.to_owned(),
+                        api,
+                    }
+                } else {
+                    Error::RoomNotFound {
+                        room: room.to_owned(),
+                        api,
+                    }
+                }
+            }
             Subject::Other(resource) => Error::NotFound {
                 resource: resource.to_owned(),
                 api,
@@ -224,9 +252,14 @@ pub(crate) fn redact(mut error: Error, token: &SecretString) -> Error {
     let Some(api) = error.api_mut().filter(|_| !secret.is_empty()) else {
         return error;
     };
+    // As sent and as it appears percent-encoded in a path the server echoes.
+    let encoded = encoded(secret).to_string();
+    let forms = [secret, encoded.as_str()];
     let hide = |text: &mut String| {
-        if text.contains(secret) {
-            *text = text.replace(secret, REDACTED);
+        for form in forms {
+            if text.contains(form) {
+                *text = text.replace(form, REDACTED);
+            }
         }
     };
     hide(&mut api.body);
@@ -238,9 +271,10 @@ pub(crate) fn redact(mut error: Error, token: &SecretString) -> Error {
         hide(text);
     }
     if let Some(value) = &api.value {
-        let text = value.to_string();
-        if text.contains(secret) {
-            api.value = Some(serde_json::Value::String(text.replace(secret, REDACTED)));
+        let mut text = value.to_string();
+        if forms.iter().any(|form| text.contains(form)) {
+            hide(&mut text);
+            api.value = Some(serde_json::Value::String(text));
         }
     }
     error

@@ -16,8 +16,9 @@ pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<SecretString, Erro
 /// and renews tokens (an add-on installation's, from its OAuth client credentials).
 ///
 /// The client asks before every attempt, so a source that renews is asked again after
-/// it was told a token was [`rejected`](Self::rejected). Sources are dyn-compatible:
-/// a client holds one as `Arc<dyn TokenSource>`.
+/// it was told a token was [`rejected`](Self::rejected); a request rejected with a token
+/// the source then renewed is sent once more. Sources are dyn-compatible: a client holds
+/// one as `Arc<dyn TokenSource>`.
 pub trait TokenSource: Send + Sync + fmt::Debug + 'static {
     /// The token for the next request.
     fn token(&self) -> TokenFuture<'_>;
@@ -27,9 +28,12 @@ pub trait TokenSource: Send + Sync + fmt::Debug + 'static {
     fn name(&self) -> &str;
 
     /// The server answered 401 to a request made with `token`: a source that renews
-    /// forgets it. A static token cannot do anything about it (the default).
-    fn rejected(&self, token: &SecretString) {
+    /// forgets it and returns `true` when the next [`token`](Self::token) will be
+    /// another one; the client then sends the request again, once, at once. A static
+    /// token cannot do anything about it (the default: `false`, the 401 is the answer).
+    fn rejected(&self, token: &SecretString) -> bool {
         let _ = token;
+        false
     }
 }
 

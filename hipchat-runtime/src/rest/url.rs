@@ -65,18 +65,19 @@ pub(crate) fn endpoint(api_root: &Url, path: fmt::Arguments<'_>) -> Url {
     url
 }
 
-/// Refuses a room that is empty, `.` or `..`: URL parsers drop such segments even when
-/// percent-encoded, which would send the request to another endpoint.
-pub(crate) fn routable(room: &str) -> Result<&str, ValidationError> {
-    segment("room", room).map(|_| room)
-}
-
 /// A room, user, key or id as one encoded path segment of a REST request; `what` names
-/// it in the error (`"room"` gives [`ValidationError::UnroutableRoom`]).
+/// it in the error (`"room"` gives [`ValidationError::UnroutableRoom`]). Rooms and users
+/// are checked against their limits too.
 pub(crate) fn segment<'a>(
     what: &'static str,
     value: &'a str,
 ) -> Result<PercentEncode<'a>, ValidationError> {
+    // Rooms are 1–100 characters, users (an id, email or `@mention`) 1–254 (base §2).
+    match what {
+        "room" => hipchat_spec::ROOM.check(value)?,
+        "user" => hipchat_spec::USER.check(value)?,
+        _ => {}
+    }
     if matches!(value, "" | "." | "..") {
         return Err(match what {
             "room" => ValidationError::UnroutableRoom(value.to_owned()),
@@ -128,10 +129,19 @@ mod tests {
 
     #[test]
     fn refuses_segments_that_do_not_route() {
-        for segment in ["", ".", ".."] {
-            assert!(routable(segment).is_err(), "{segment:?}");
+        for value in ["", ".", ".."] {
+            assert!(segment("key", value).is_err(), "{value:?}");
         }
-        assert_eq!(routable("..."), Ok("..."));
+        assert_eq!(segment("key", "...").unwrap().to_string(), "...");
+        assert!(matches!(
+            segment("room", ".."),
+            Err(ValidationError::UnroutableRoom(_))
+        ));
+        let long = "r".repeat(101);
+        assert!(matches!(
+            segment("room", &long),
+            Err(ValidationError::Limit(_))
+        ));
     }
 
     #[test]

@@ -2,12 +2,13 @@
 //! group, a room, a user or a user in a room; integration links; global actions.
 
 use reqwest::Method;
+use secrecy::SecretString;
 use serde::Serialize;
 
 use super::webhooks::ExtensionHandler;
 use crate::Error;
 use crate::rest::Client;
-use crate::rest::request::{About, Call, Request, json, nothing};
+use crate::rest::request::{About, Call, Request, json_if_any, nothing};
 use crate::rest::url::segment;
 
 /// One glance's new content, as `addon_ui_update` takes it: `{"key", "content"}` with
@@ -73,12 +74,12 @@ impl<'a> AddonHandler<'a> {
     }
 
     /// create_integration_link: `POST /v2/addon/link` (`target`, `ttl` in seconds);
-    /// HipChat's answer is unrecorded, so it is kept as JSON.
+    /// HipChat's answer is unrecorded, so it is kept as JSON (`None` without a body).
     pub fn create_link(
         self,
         target: impl Into<String>,
         ttl_seconds: u64,
-    ) -> Call<'a, serde_json::Value> {
+    ) -> Call<'a, Option<serde_json::Value>> {
         #[derive(Serialize)]
         struct Body {
             target: String,
@@ -95,17 +96,20 @@ impl<'a> AddonHandler<'a> {
                 target: target.into(),
                 ttl: ttl_seconds,
             });
-        Call::new(self.client, request, json)
+        Call::new(self.client, request, json_if_any)
     }
 
-    /// delete_integration_link: `DELETE /v2/addon/link/{token}`.
+    /// delete_integration_link: `DELETE /v2/addon/link/{token}` (the token is redacted
+    /// wherever the request is shown).
     pub fn delete_link(self, token: &str) -> Call<'a, ()> {
         let request = segment("link token", token).map(|encoded| {
-            self.client.request(
-                Method::DELETE,
-                About::Other("the integration link".into()),
-                format_args!("/addon/link/{encoded}"),
-            )
+            self.client
+                .request(
+                    Method::DELETE,
+                    About::Other("the integration link".into()),
+                    format_args!("/addon/link/{encoded}"),
+                )
+                .secret_in_path(SecretString::from(token.to_owned()))
         });
         Call::new(self.client, request.map_err(Into::into), nothing)
     }
@@ -125,9 +129,12 @@ impl<'a> AddonHandler<'a> {
 }
 
 fn glance_request(client: &Client, scope: &GlanceScope) -> Result<Request, Error> {
-    let about = About::Other("the add-on's glances".into());
     Ok(match scope {
-        GlanceScope::Group => client.request(Method::POST, about, format_args!("/addon/ui")),
+        GlanceScope::Group => client.request(
+            Method::POST,
+            About::Other("the add-on's glances".into()),
+            format_args!("/addon/ui"),
+        ),
         GlanceScope::Room(room) => {
             let room_segment = segment("room", room)?;
             client.request(
@@ -146,6 +153,10 @@ fn glance_request(client: &Client, scope: &GlanceScope) -> Result<Request, Error
         }
         GlanceScope::RoomUser { room, user } => {
             let (room_segment, user_segment) = (segment("room", room)?, segment("user", user)?);
+            let about = About::RoomAndUser {
+                room: room.clone(),
+                user: user.clone(),
+            };
             client.request(
                 Method::POST,
                 about,

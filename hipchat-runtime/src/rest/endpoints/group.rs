@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::Error;
 use crate::rest::Client;
 use crate::rest::model::{Group, GroupStatistics};
-use crate::rest::request::{About, Call, Request, into_call, json, location, nothing};
+use crate::rest::request::{About, Call, Request, into_call, json, json_if_any, location, nothing};
 
 /// One group, by id: `client.group(1)`.
 #[derive(Debug, Clone, Copy)]
@@ -72,8 +72,8 @@ impl<'a> GroupHandler<'a> {
     }
 }
 
-/// invite_user_to_group; `.await` it for HipChat's answer (its fields are unrecorded:
-/// kept as JSON).
+/// invite_user_to_group; `.await` it for HipChat's answer, when it sends one (its fields
+/// are unrecorded: kept as JSON).
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InviteToGroup<'a> {
@@ -96,7 +96,7 @@ impl<'a> InviteToGroup<'a> {
         self
     }
 
-    fn into_call(self) -> Call<'a, serde_json::Value> {
+    fn into_call(self) -> Call<'a, Option<serde_json::Value>> {
         let body = self.body;
         let request = hipchat_spec::USER_NAME
             .check(&body.name)
@@ -110,8 +110,8 @@ impl<'a> InviteToGroup<'a> {
                     )
                     .json(&body)
             });
-        Call::new(self.client, request, json)
+        Call::new(self.client, request, json_if_any)
     }
 }
 
-into_call!(InviteToGroup => serde_json::Value);
+into_call!(InviteToGroup => Option<serde_json::Value>);

@@ -23,14 +23,25 @@ fn moment(timestamp: Timestamp) -> String {
     time::format(timestamp)
 }
 
+/// "Up to now" for a history window: an hour past this machine's clock, so that a server
+/// whose clock is ahead still includes its newest messages (nothing is dated after the
+/// server's now).
+fn latest_moment() -> Timestamp {
+    Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_hours(1))
+        .unwrap_or(Timestamp::MAX)
+}
+
 /// view_room_history / view_privatechat_history: messages up to
 /// [`date`](Self::date) (and from [`end_date`](Self::end_date)), newest pages first.
 ///
 /// `.await` it for one page. Without a `date`, HipChat answers with the latest 75
-/// messages in real time and does not page them (`date=recent`); [`items`](Self::items)
-/// and [`pages`](Self::pages) therefore ask up to now when no date is set, newest first
-/// (`reverse=false`, which HipChat recommends for consistent paging) unless
-/// [`reverse`](Self::reverse) says otherwise.
+/// messages in real time and does not page them (`date=recent`); a request with an
+/// [`end_date`](Self::end_date) or paging, and the [`items`](Self::items) and
+/// [`pages`](Self::pages) streams, therefore ask up to now when no date is set. The
+/// streams go newest first (`reverse=false`, which HipChat recommends for consistent
+/// paging); with [`reverse(true)`](Self::reverse) the pages still go from newest to
+/// oldest, each page oldest first.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited or streamed"]
 pub struct ViewHistory<'a> {
@@ -80,7 +91,15 @@ impl<'a> ViewHistory<'a> {
         self
     }
 
-    fn into_paged(self) -> Paged<'a, HistoryItem> {
+    fn into_paged(mut self) -> Paged<'a, HistoryItem> {
+        // `end-date` and paging mean nothing with `date=recent` (spec §5.2): a window
+        // asked for without its end reaches up to now.
+        let windowed = self.end_date.is_some()
+            || self.paging.start_index.is_some()
+            || self.paging.max_results.is_some();
+        if self.date.is_none() && windowed {
+            self.date = Some(latest_moment());
+        }
         let request = self.base.and_then(|request| {
             let request = request
                 .query_opt("date", self.date.map(moment))
@@ -95,7 +114,7 @@ impl<'a> ViewHistory<'a> {
     /// A walk through the whole window: up to now when no date is set, newest first.
     fn for_walking(mut self) -> Self {
         if self.date.is_none() {
-            self.date = Some(Timestamp::now());
+            self.date = Some(latest_moment());
         }
         if self.reverse.is_none() {
             self.reverse = Some(false);

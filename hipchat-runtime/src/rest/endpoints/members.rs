@@ -44,7 +44,15 @@ impl<'a> RoomHandler<'a> {
 
     fn member_request(&self, method: Method, user: &str) -> Result<Request, Error> {
         let tail = format!("/member/{}", segment("user", user)?);
-        self.request_about(method, &tail, About::Room(self.room.clone()))
+        self.request_about(method, &tail, self.and_user(user))
+    }
+
+    /// A request about a user in this room: a 404 says which of the two is missing.
+    fn and_user(&self, user: &str) -> About {
+        About::RoomAndUser {
+            room: self.room.clone(),
+            user: user.to_owned(),
+        }
     }
 
     /// get_all_participants: `GET /v2/room/{room}/participant`, the people in the room
@@ -71,7 +79,7 @@ impl<'a> RoomHandler<'a> {
             .map_err(|violation| Error::from(ValidationError::from(violation)))
             .and_then(|()| {
                 let tail = format!("/invite/{}", segment("user", user)?);
-                self.request_about(Method::POST, &tail, About::User(user.to_owned()))?
+                self.request_about(Method::POST, &tail, self.and_user(user))?
                     .json(&Body { reason })
             });
         Call::new(self.client, request, nothing)

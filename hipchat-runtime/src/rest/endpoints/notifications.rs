@@ -8,25 +8,22 @@ use serde::Serialize;
 use crate::card::Card;
 use crate::rest::Client;
 use crate::rest::request::{About, Call, Request, nothing};
-use crate::rest::url::{encoded, routable};
+use crate::rest::url::segment;
 use crate::{Error, Outgoing, PrivateMessage, RoomNotification, SharedLink};
 
 impl Client {
-    /// Sends a checked notification ([`Outgoing`], built from a
-    /// [`Message`](crate::Message)): `POST /v2/room/{room}/notification`,
-    /// `/v2/user/{user}/message` or `/v2/room/{room}/share/link`.
-    ///
-    /// Services usually send through a [`Notifier`](crate::Notifier), which fills in
-    /// defaults, applies the long-message policy and chooses the backend; this is the
-    /// call underneath its http backend.
-    pub fn deliver(&self, outgoing: &Outgoing) -> Call<'_, ()> {
+    /// Sends a checked notification ([`Outgoing`]): `POST /v2/room/{room}/notification`,
+    /// `/v2/user/{user}/message` or `/v2/room/{room}/share/link`. The call underneath
+    /// the http backend; services send through a [`Notifier`](crate::Notifier), which
+    /// fills in defaults and applies the long-message policy first.
+    pub(crate) fn deliver(&self, outgoing: &Outgoing) -> Call<'_, ()> {
         Call::new(self, self.delivery(outgoing), nothing)
     }
 
     fn delivery(&self, outgoing: &Outgoing) -> Result<Request, Error> {
         let request = match outgoing {
             Outgoing::Room(n) => {
-                let room = encoded(routable(n.room())?);
+                let room = segment("room", n.room())?;
                 self.request(
                     Method::POST,
                     About::Room(n.room().to_owned()),
@@ -36,16 +33,17 @@ impl Client {
                 .json(&NotificationBody::new(n))?
             }
             Outgoing::User(m) => {
-                let user = encoded(routable(m.user())?);
+                let user = segment("user", m.user())?;
                 self.request(
                     Method::POST,
                     About::User(m.user().to_owned()),
                     format_args!("/user/{user}/message"),
                 )
+                .flood_user(m.user())
                 .json(&PrivateMessageBody::new(m))?
             }
             Outgoing::Link(l) => {
-                let room = encoded(routable(l.room())?);
+                let room = segment("room", l.room())?;
                 self.request(
                     Method::POST,
                     About::Room(l.room().to_owned()),

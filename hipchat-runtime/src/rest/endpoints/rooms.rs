@@ -10,7 +10,7 @@ use crate::error::ValidationError;
 use crate::rest::Client;
 use crate::rest::model::{Created, Privacy, Room, RoomRef, RoomStatistics};
 use crate::rest::paging::{Paged, Paging, paged};
-use crate::rest::request::{About, Call, Request, into_call, json, location, nothing};
+use crate::rest::request::{About, Call, Request, into_call, json, json_if_any, location, nothing};
 use crate::rest::url::segment;
 
 /// The rooms of the group: `client.rooms()`.
@@ -45,7 +45,8 @@ impl<'a> RoomsHandler<'a> {
     }
 
     /// create_room: `POST /v2/room` with `name` (1–50 characters, checked before
-    /// sending); the answer holds the new room's id.
+    /// sending); the answer holds the new room's id (`None` if the server answered
+    /// without a body).
     pub fn create(self, name: impl Into<String>) -> CreateRoom<'a> {
         CreateRoom {
             client: self.client,
@@ -151,7 +152,7 @@ impl<'a> CreateRoom<'a> {
         self
     }
 
-    fn into_call(self) -> Call<'a, Created> {
+    fn into_call(self) -> Call<'a, Option<Created>> {
         let body = self.body;
         let request = check_room_fields(&body.name, body.topic.as_deref()).and_then(|()| {
             self.client
@@ -162,11 +163,11 @@ impl<'a> CreateRoom<'a> {
                 )
                 .json(&body)
         });
-        Call::new(self.client, request, json)
+        Call::new(self.client, request, json_if_any)
     }
 }
 
-into_call!(CreateRoom => Created);
+into_call!(CreateRoom => Option<Created>);
 
 /// A room's name and topic against HipChat's limits, before anything is sent.
 fn check_room_fields(name: &str, topic: Option<&str>) -> Result<(), Error> {
@@ -219,8 +220,17 @@ impl<'a> RoomHandler<'a> {
     /// update_room: `PUT /v2/room/{room}` with every field, as HipChat requires (the
     /// fields left out are reset). Start from the room as read: `RoomUpdate::from(&room)`.
     pub fn update(&self, update: RoomUpdate) -> Call<'a, ()> {
-        let request = check_room_fields(&update.name, Some(&update.topic))
-            .and_then(|()| self.request(Method::PUT, "")?.json(&update));
+        let request = check_room_fields(&update.name, Some(&update.topic)).and_then(|()| {
+            if update.owner.is_none() {
+                return Err(ValidationError::Required {
+                    field: "owner",
+                    hint: "HipChat requires the owner on update_room; set one with \
+                               RoomUpdate::owner",
+                }
+                .into());
+            }
+            self.request(Method::PUT, "")?.json(&update)
+        });
         Call::new(self.client, request, nothing)
     }
 
@@ -294,7 +304,8 @@ impl<'a> RoomHandler<'a> {
     /// send_message: `POST /v2/room/{room}/message`, a message from the token's user
     /// (1–1,000 characters, user tokens only). Notifications from a service go through
     /// a [`Notifier`](crate::Notifier) instead.
-    pub fn send_message(&self, message: impl Into<String>) -> Call<'a, SentMessage> {
+    /// The answer's `{"id", "timestamp"}` when the server sends one.
+    pub fn send_message(&self, message: impl Into<String>) -> Call<'a, Option<SentMessage>> {
         #[derive(Serialize)]
         struct Body {
             message: String,
@@ -308,7 +319,7 @@ impl<'a> RoomHandler<'a> {
                     .flood(&self.room)
                     .json(&Body { message })
             });
-        Call::new(self.client, request, json)
+        Call::new(self.client, request, json_if_any)
     }
 }
 
@@ -324,7 +335,9 @@ pub struct SentMessage {
 }
 
 /// The body of update_room: every field, as HipChat requires ("any missing fields will
-/// be treated as deleted"). Build it from the room as read and change what you need.
+/// be treated as deleted"). Build it from the room as read and change what you need; a
+/// room read without its owner needs [`owner`](Self::owner) set, or the update is
+/// refused before it is sent.
 ///
 /// ```
 /// # fn run(room: &hipchat_runtime::rest::model::Room) {
@@ -341,7 +354,7 @@ pub struct RoomUpdate {
     is_archived: bool,
     is_guest_accessible: bool,
     topic: String,
-    owner: Owner,
+    owner: Option<Owner>,
     #[serde(skip_serializing_if = "Option::is_none")]
     delegate_admin_visibility: Option<bool>,
 }
@@ -359,13 +372,9 @@ impl From<&Room> for RoomUpdate {
             is_archived: room.is_archived,
             is_guest_accessible: room.is_guest_accessible,
             topic: room.topic.clone(),
-            owner: Owner {
-                id: room
-                    .owner
-                    .as_ref()
-                    .map(|owner| owner.id.to_string())
-                    .unwrap_or_default(),
-            },
+            owner: room.owner.as_ref().map(|owner| Owner {
+                id: owner.id.to_string(),
+            }),
             delegate_admin_visibility: room.delegate_admin_visibility,
         }
     }
@@ -404,7 +413,7 @@ impl RoomUpdate {
 
     /// Gives the room to another owner: a user id, email or `@mention` name.
     pub fn owner(mut self, user: impl Into<String>) -> Self {
-        self.owner.id = user.into();
+        self.owner = Some(Owner { id: user.into() });
         self
     }
 

@@ -10,7 +10,7 @@ use crate::error::ValidationError;
 use crate::rest::Client;
 use crate::rest::model::{CreatedUser, PresenceShow, RoomRef, User, UserRef};
 use crate::rest::paging::{Paged, Paging, paged};
-use crate::rest::request::{About, Call, Request, into_call, json, location, nothing};
+use crate::rest::request::{About, Call, Request, into_call, json, json_if_any, location, nothing};
 use crate::rest::url::segment;
 
 /// The users of the group: `client.users()`.
@@ -170,7 +170,7 @@ impl<'a> CreateUser<'a> {
         self
     }
 
-    fn into_call(self) -> Call<'a, CreatedUser> {
+    fn into_call(self) -> Call<'a, Option<CreatedUser>> {
         let body = self.body;
         let request = check_user_name(&body.name).and_then(|()| {
             self.client
@@ -181,11 +181,11 @@ impl<'a> CreateUser<'a> {
                 )
                 .json(&body)
         });
-        Call::new(self.client, request, json)
+        Call::new(self.client, request, json_if_any)
     }
 }
 
-into_call!(CreateUser => CreatedUser);
+into_call!(CreateUser => Option<CreatedUser>);
 
 fn check_user_name(name: &str) -> Result<(), Error> {
     hipchat_spec::USER_NAME
@@ -252,7 +252,7 @@ impl<'a> UserHandler<'a> {
     /// from the user as read: `UserUpdate::from(&user)`.
     pub fn update(&self, update: UserUpdate) -> Call<'a, ()> {
         let request = check_user_name(&update.name)
-            .and_then(|()| self.request(Method::PUT, "")?.json(&update));
+            .and_then(|()| self.request(Method::PUT, "")?.json(&update.body()?));
         Call::new(self.client, request, nothing)
     }
 
@@ -306,6 +306,7 @@ impl<'a> UserHandler<'a> {
         #[derive(Serialize)]
         struct Body {
             message: String,
+            message_format: &'static str,
         }
         let message = message.into();
         let request = hipchat_spec::MESSAGE
@@ -313,7 +314,41 @@ impl<'a> UserHandler<'a> {
             .map_err(|violation| Error::from(ValidationError::from(violation)))
             .and_then(|()| {
                 self.request(Method::POST, "/message")?
-                    .json(&Body { message })
+                    .flood_user(&self.user)
+                    .json(&Body {
+                        message,
+                        message_format: "text",
+                    })
+            });
+        Call::new(self.client, request, nothing)
+    }
+}
+
+impl<'a> UserHandler<'a> {
+    /// share_link_with_user: `POST /v2/user/{user}/share/link`, a link with an optional
+    /// message (at most 1,000 characters) from the token's user.
+    pub fn share_link(&self, link: impl Into<String>, message: Option<String>) -> Call<'a, ()> {
+        #[derive(Serialize)]
+        struct Body {
+            link: String,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            message: Option<String>,
+        }
+        let body = Body {
+            link: link.into(),
+            message,
+        };
+        let request = body
+            .message
+            .as_deref()
+            .map_or(Ok(()), |message| {
+                hipchat_spec::SHARE_LINK_MESSAGE.check(message)
+            })
+            .map_err(|violation| Error::from(ValidationError::from(violation)))
+            .and_then(|()| {
+                self.request(Method::POST, "/share/link")?
+                    .flood_user(&self.user)
+                    .json(&body)
             });
         Call::new(self.client, request, nothing)
     }
@@ -339,24 +374,60 @@ paged!(ListAutoJoin => RoomRef);
 
 /// The body of update_user: `name`, `mention_name` and `email` always, the rest as read
 /// (HipChat resets what is missing, except the password). Build it from the user as
-/// read and change what you need.
-#[derive(Clone, Serialize)]
+/// read and change what you need. A user read without an email needs
+/// [`email`](Self::email) set, or the update is refused before it is sent.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct UserUpdate {
     name: String,
     mention_name: String,
-    email: String,
+    email: Option<String>,
     title: String,
     is_group_admin: bool,
     timezone: String,
     roles: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     presence: Option<PresenceUpdate>,
+    password: Option<secrecy::SecretString>,
+}
+
+/// What update_user sends: [`UserUpdate`] with its password exposed, built only when
+/// the request is.
+#[derive(Serialize)]
+struct UserUpdateBody<'a> {
+    name: &'a str,
+    mention_name: &'a str,
+    email: &'a str,
+    title: &'a str,
+    is_group_admin: bool,
+    timezone: &'a str,
+    roles: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    presence: Option<&'a PresenceUpdate>,
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "expose_password"
     )]
-    password: Option<secrecy::SecretString>,
+    password: &'a Option<secrecy::SecretString>,
+}
+
+impl UserUpdate {
+    fn body(&self) -> Result<UserUpdateBody<'_>, Error> {
+        let email = self.email.as_deref().ok_or(ValidationError::Required {
+            field: "email",
+            hint: "HipChat resets a missing email; set one with UserUpdate::email",
+        })?;
+        Ok(UserUpdateBody {
+            name: &self.name,
+            mention_name: &self.mention_name,
+            email,
+            title: &self.title,
+            is_group_admin: self.is_group_admin,
+            timezone: &self.timezone,
+            roles: &self.roles,
+            presence: self.presence.as_ref(),
+            password: &self.password,
+        })
+    }
 }
 
 /// The presence update_user may carry (HipChat's support said it is not applied; sent
@@ -373,7 +444,7 @@ impl From<&User> for UserUpdate {
         Self {
             name: user.name.clone(),
             mention_name: user.mention_name.clone(),
-            email: user.email.clone().unwrap_or_default(),
+            email: user.email.clone(),
             title: user.title.clone(),
             is_group_admin: user.is_group_admin,
             timezone: user.timezone.clone(),
@@ -399,7 +470,7 @@ impl UserUpdate {
 
     /// Changes the email.
     pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.email = email.into();
+        self.email = Some(email.into());
         self
     }
 

@@ -10,7 +10,7 @@ use crate::Error;
 use crate::rest::Client;
 use crate::rest::model::{Created, Webhook, WebhookEvent};
 use crate::rest::paging::{Paged, Paging, paged};
-use crate::rest::request::{About, Call, Request, into_call, json, nothing};
+use crate::rest::request::{About, Call, Request, into_call, json, json_if_any, nothing};
 use crate::rest::url::segment;
 
 impl<'a> RoomHandler<'a> {
@@ -130,14 +130,14 @@ impl<'a> CreateWebhook<'a> {
         self
     }
 
-    fn into_call(self) -> Call<'a, Created> {
+    fn into_call(self) -> Call<'a, Option<Created>> {
         let body = self.body;
         let request = self.base.and_then(|request| request.json(&body));
-        Call::new(self.client, request, json)
+        Call::new(self.client, request, json_if_any)
     }
 }
 
-into_call!(CreateWebhook => Created);
+into_call!(CreateWebhook => Option<Created>);
 
 /// The kinds of room extension an add-on can add at run time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,9 +194,11 @@ impl<'a> ExtensionHandler<'a> {
     /// Creates or replaces the extension: `module` is shaped as the descriptor's module
     /// of this kind (`{"url", "event", "authentication"}` for a webhook; `name`, `icon`,
     /// `queryUrl` for a glance). Extensions declared in the descriptor cannot be changed.
-    pub fn put(self, module: &impl Serialize) -> Call<'a, ()> {
+    ///
+    /// Actions and webhooks answer with their id and link, glances with nothing.
+    pub fn put(self, module: &impl Serialize) -> Call<'a, Option<Created>> {
         let request = self.put.and_then(|request| request.json(module));
-        Call::new(self.client, request, nothing)
+        Call::new(self.client, request, json_if_any)
     }
 
     /// Removes the extension.

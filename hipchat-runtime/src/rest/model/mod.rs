@@ -26,7 +26,7 @@
 //! | get_room_message, get_privatechat_message | [`MessageEnvelope`] |
 //! | `GET /v2/file/{id}` | [`FileUrl`] |
 //! | get_all_webhooks / get_webhook | [`Page`] of [`Webhook`] / [`Webhook`] |
-//! | get_all_users / view_user | [`Page`] of [`UserRef`] (or [`User`] with `expand=items`) / [`User`] |
+//! | get_all_users / view_user | [`Page`] of [`UserRef`] / [`User`] |
 //! | get_all_emoticons / get_emoticon | [`Page`] of [`Emoticon`] / [`Emoticon`] |
 //! | view_group / group_statistics | [`Group`] / [`GroupStatistics`] |
 //! | get_session / `POST /v2/oauth/token` / `auth_test=true` | [`Session`] / [`TokenResponse`] / [`AuthTest`] |
