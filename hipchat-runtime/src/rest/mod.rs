@@ -44,5 +44,7 @@ pub use endpoints::users::{
 pub use endpoints::webhooks::{CreateWebhook, ExtensionHandler, ExtensionKind, ListWebhooks};
 pub use paging::Paged;
 pub use request::{Call, Response};
+/// The secret type of tokens (sessions, [`TokenSource`]): `secrecy`'s, re-exported.
+pub use secrecy::SecretString;
 pub use token::{StaticToken, TokenFuture, TokenSource};
 pub use url::encode_segment;
