@@ -135,7 +135,7 @@ impl Client {
 
     /// Sends `request`, trying again as the retry policy says; a success answer is read
     /// whole.
-    pub(crate) async fn execute(&self, request: &Request) -> Result<Answer, Error> {
+    pub(crate) async fn execute<'r>(&self, request: &'r Request) -> Result<Answer<'r>, Error> {
         let inner = &*self.inner;
         let mut retries = inner.retry.start(Instant::now());
         let mut renewed = false;
@@ -187,7 +187,7 @@ impl Client {
     }
 
     /// One attempt: token, pacing, send, read.
-    async fn attempt(&self, request: &Request) -> Result<Answer, Failed> {
+    async fn attempt<'r>(&self, request: &'r Request) -> Result<Answer<'r>, Failed> {
         let inner = &*self.inner;
         let token = inner.token.token().await?;
         let reservation = match &inner.pacer {
@@ -237,14 +237,13 @@ impl Client {
             });
         }
         let headers = std::mem::take(answer.headers_mut());
-        let shown_url = request.shown();
-        let body = read_body(answer, &shown_url).await?;
+        let body = read_body(answer, request).await?;
         Ok(Answer {
             status: status.as_u16(),
             rate_limit: response::rate_limit(&headers),
             headers,
             body,
-            shown_url,
+            request,
         })
     }
 }
@@ -264,19 +263,19 @@ impl From<Error> for Failed {
 }
 
 /// Reads a success answer's body, at most [`MAX_BODY`] bytes.
-async fn read_body(mut response: reqwest::Response, shown_url: &str) -> Result<Vec<u8>, Error> {
+async fn read_body(mut response: reqwest::Response, request: &Request) -> Result<Vec<u8>, Error> {
     let mut body = Vec::new();
     loop {
         let chunk = response
             .chunk()
             .await
-            .map_err(|source| transport_error(source, shown_url.to_owned()))?;
+            .map_err(|source| transport_error(source, request.shown()))?;
         let Some(chunk) = chunk else {
             return Ok(body);
         };
         if body.len() + chunk.len() > MAX_BODY {
             return Err(Error::Decode {
-                endpoint: shown_url.to_owned(),
+                endpoint: request.shown(),
                 source: format!("the answer is larger than {} MiB", MAX_BODY >> 20).into(),
             });
         }

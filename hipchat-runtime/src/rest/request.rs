@@ -46,8 +46,8 @@ impl About {
 pub(crate) struct Request {
     pub(crate) method: Method,
     pub(crate) url: Url,
-    /// A JSON body.
-    pub(crate) body: Option<Vec<u8>>,
+    /// A JSON body (shared, not copied, by the attempts of a retry).
+    pub(crate) body: Option<bytes::Bytes>,
     pub(crate) about: About,
     /// The room whose flood control a message-sending request counts against.
     pub(crate) flood_room: Option<String>,
@@ -127,7 +127,7 @@ impl Request {
     pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self, Error> {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| Error::backend(format!("could not encode the request body: {e}")))?;
-        self.body = Some(bytes);
+        self.body = Some(bytes.into());
         Ok(self)
     }
 
@@ -163,22 +163,22 @@ impl fmt::Debug for Request {
 
 /// A successful answer, read whole.
 #[derive(Debug)]
-pub(crate) struct Answer {
+pub(crate) struct Answer<'r> {
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
     pub(crate) rate_limit: RateLimit,
-    /// The URL that was requested as it may be shown, for errors about the answer.
-    pub(crate) shown_url: String,
+    /// The request it answers (for errors about the answer: its URL as it may be shown).
+    pub(crate) request: &'r Request,
 }
 
 /// Turns a successful answer into the value of a request.
-pub(crate) type Decode<T> = fn(&Answer) -> Result<T, Error>;
+pub(crate) type Decode<T> = fn(&Answer<'_>) -> Result<T, Error>;
 
 /// The body as JSON of type `T`; an answer that does not parse is [`Error::Decode`].
-pub(crate) fn json<T: DeserializeOwned>(answer: &Answer) -> Result<T, Error> {
+pub(crate) fn json<T: DeserializeOwned>(answer: &Answer<'_>) -> Result<T, Error> {
     serde_json::from_slice(&answer.body).map_err(|source| Error::Decode {
-        endpoint: answer.shown_url.clone(),
+        endpoint: answer.request.shown(),
         source: Box::new(source),
     })
 }
@@ -186,7 +186,7 @@ pub(crate) fn json<T: DeserializeOwned>(answer: &Answer) -> Result<T, Error> {
 /// The body as JSON of type `T` when there is one: writes whose answer is documented
 /// with a body may still answer any 2xx without one (spec v2 §1: "accept any 2xx, parse
 /// a body only if present"); `None` then, and the write succeeded all the same.
-pub(crate) fn json_if_any<T: DeserializeOwned>(answer: &Answer) -> Result<Option<T>, Error> {
+pub(crate) fn json_if_any<T: DeserializeOwned>(answer: &Answer<'_>) -> Result<Option<T>, Error> {
     if answer.body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
@@ -194,12 +194,12 @@ pub(crate) fn json_if_any<T: DeserializeOwned>(answer: &Answer) -> Result<Option
 }
 
 /// Nothing to read (204, or a 2xx whose body we do not use).
-pub(crate) fn nothing(_: &Answer) -> Result<(), Error> {
+pub(crate) fn nothing(_: &Answer<'_>) -> Result<(), Error> {
     Ok(())
 }
 
 /// A redirect's `Location` (avatars, photos): `None` when the server sent none.
-pub(crate) fn location(answer: &Answer) -> Result<Option<String>, Error> {
+pub(crate) fn location(answer: &Answer<'_>) -> Result<Option<String>, Error> {
     Ok(answer
         .headers
         .get(reqwest::header::LOCATION)
@@ -254,7 +254,8 @@ impl<'a, T> Call<'a, T> {
 
     /// Sends the request: the value with the rate-limit headers of its answer.
     pub async fn send(self) -> Result<Response<T>, Error> {
-        let answer = self.client.execute(&self.request?).await?;
+        let request = self.request?;
+        let answer = self.client.execute(&request).await?;
         Ok(Response {
             value: (self.decode)(&answer)?,
             rate_limit: answer.rate_limit,

@@ -225,7 +225,7 @@ impl<'a> LatestHistory<'a> {
 into_call!(LatestHistory => Page<HistoryItem>);
 
 /// get_room_message / get_privatechat_message: `{"message": item}`, unwrapped.
-fn message_item(answer: &crate::rest::request::Answer) -> Result<HistoryItem, Error> {
+fn message_item(answer: &crate::rest::request::Answer<'_>) -> Result<HistoryItem, Error> {
     json::<MessageEnvelope>(answer).map(|envelope| envelope.message)
 }
 
