@@ -326,7 +326,9 @@ impl ClientBuilder {
 
     /// When failed requests are tried again ([`Client::default_retry`] by default;
     /// [`RetryPolicy::never`] to handle every error yourself). The queued backend's
-    /// policy type: 429s wait for the announced reset, 5xx and timeouts back off.
+    /// policy type: 429s wait for the announced reset, 5xx and timeouts back off (for
+    /// `GET`s only). Its `attempt_timeout` is the queue's; the client's per-attempt
+    /// timeout is [`timeout`](Self::timeout).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
