@@ -1,0 +1,9 @@
+//! HipChat Connect add-ons: an [`Addon`] declared in typed Rust serves its descriptor,
+//! accepts installations into rooms or whole groups, proves who is calling it (signed
+//! requests), and acts as each installation (add-on tokens, notifications, the REST API).
+//!
+//! Protocol: `shared/spec/hipchat-connect.md` §1–§4.
+
+#![warn(missing_docs)]
+
+pub mod descriptor;
