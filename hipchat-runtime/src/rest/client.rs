@@ -116,6 +116,11 @@ impl Client {
             .deadline(Duration::from_secs(60))
     }
 
+    /// The `reqwest` client requests go through.
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
     /// The server root requests go under (`https://host/prefix`, no `/v2`).
     pub fn server(&self) -> &Url {
         &self.inner.api_root

@@ -17,7 +17,7 @@ use crate::limits::RetryPolicy;
 use crate::rest::url::api_root;
 use crate::rest::{Client, StaticToken, response};
 use crate::settings::{ApiVersion, Settings, token_env_var};
-use crate::{Backend, Error, Outgoing, RateLimit};
+use crate::{Backend, Error, Outgoing, RateLimit, ValidationError};
 
 mod wire;
 
@@ -60,11 +60,12 @@ pub struct HttpBackend {
     tokens: Tokens,
 }
 
-/// A token of the settings: the secret (v1 puts it in the query) and a REST client
-/// calling with it (v2).
+/// A token: a REST client calling with it (v2), and for a token of the settings, the
+/// secret itself (v1 puts it in the query). A client given in code
+/// ([`HttpBackend::from_client`]) has a token source and no secret.
 #[derive(Clone)]
 struct Caller {
-    secret: SecretString,
+    secret: Option<SecretString>,
     client: Client,
 }
 
@@ -90,7 +91,7 @@ impl Tokens {
             .retry(RetryPolicy::never())
             .build()?;
             Ok(Caller {
-                secret: secret.clone(),
+                secret: Some(secret.clone()),
                 client,
             })
         };
@@ -154,6 +155,24 @@ impl HttpBackend {
         })
     }
 
+    /// Delivers through `client` (API v2), with its server and token source: how an
+    /// add-on installation sends as itself. Notifications naming a token
+    /// ([`Message::token`](crate::Message::token)) are refused: the client has one.
+    pub fn from_client(client: Client) -> Self {
+        Self {
+            http: client.http().clone(),
+            api_root: client.server().clone(),
+            api_version: ApiVersion::V2,
+            tokens: Tokens {
+                default: Some(Caller {
+                    secret: None,
+                    client,
+                }),
+                named: BTreeMap::new(),
+            },
+        }
+    }
+
     /// Speaks `version` of the REST API instead of the settings' one.
     pub fn api_version(mut self, version: ApiVersion) -> Self {
         self.api_version = version;
@@ -177,7 +196,13 @@ impl Backend for HttpBackend {
         let caller = self.tokens.for_outgoing(outgoing)?;
         let rate_limit = match self.api_version {
             ApiVersion::V2 => caller.client.deliver(outgoing).send().await?.rate_limit,
-            ApiVersion::V1 => self.send_v1(outgoing, &caller.secret).await?,
+            ApiVersion::V1 => {
+                let secret = caller.secret.as_ref().ok_or(ValidationError::Unsupported {
+                    backend: "HipChat API v1",
+                    what: "notifications through a token source (add-on installations)",
+                })?;
+                self.send_v1(outgoing, secret).await?
+            }
         };
         tracing::debug!(target = ?outgoing.target(), "hipchat notification delivered");
         Ok(rate_limit)
@@ -279,6 +304,6 @@ mod tests {
             .tokens
             .for_outgoing(&checked(Message::new("x").room("Ops").token("deploys")))
             .unwrap();
-        assert_eq!(caller.secret.expose_secret(), "b");
+        assert_eq!(caller.secret.as_ref().unwrap().expose_secret(), "b");
     }
 }
