@@ -7,3 +7,11 @@
 #![warn(missing_docs)]
 
 pub mod descriptor;
+pub mod installation;
+pub mod store;
+pub mod token;
+
+pub use installation::{InstallKind, Installation};
+pub use store::{InstallationStore, MemoryStore, StoreError};
+#[cfg(feature = "sqlite")]
+pub use store::SqliteStore;

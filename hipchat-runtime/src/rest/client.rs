@@ -26,8 +26,9 @@ use crate::{Error, Settings};
 const MAX_BODY: usize = 64 * 1024 * 1024;
 
 /// The `reqwest` client of every request to HipChat: `timeout` per request, no
-/// redirects (a redirected POST becomes a GET without a body; avatars answer with one).
-pub(crate) fn http_client(timeout: Duration) -> Result<reqwest::Client, ConfigError> {
+/// redirects (a redirected POST becomes a GET without a body; avatars answer with one),
+/// the crate's `User-Agent`. For callers that share one connection pool between clients.
+pub fn http_client(timeout: Duration) -> Result<reqwest::Client, ConfigError> {
     reqwest::Client::builder()
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())

@@ -28,12 +28,13 @@ pub(crate) mod response;
 mod token;
 pub(crate) mod url;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, http_client};
 pub use endpoints::addon::{AddonHandler, GlanceScope, GlanceUpdate};
 pub use endpoints::emoticons::{EmoticonsHandler, ListEmoticons};
 pub use endpoints::group::{GroupHandler, InviteToGroup};
 pub use endpoints::history::{LatestHistory, ViewHistory};
 pub use endpoints::members::{AddMember, ListMembers, ListParticipants};
+pub use endpoints::oauth::client_credentials_token;
 pub use endpoints::rooms::{
     CreateRoom, ListRooms, RoomHandler, RoomUpdate, RoomsHandler, SentMessage,
 };

@@ -14,6 +14,7 @@ pub mod group;
 pub mod history;
 pub mod members;
 pub mod notifications;
+pub mod oauth;
 pub mod rooms;
 pub mod sessions;
 pub mod users;

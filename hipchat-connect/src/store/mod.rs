@@ -1,0 +1,61 @@
+//! Where installations are kept: one trait, [`InstallationStore`], and its
+//! implementations: [`MemoryStore`] (tests, one process), [`SqliteStore`] (the embedded
+//! default, one file; feature `sqlite`).
+//!
+//! Every lookup goes to the store: no instance keeps a cache that would go on accepting
+//! the JWTs of an installation another instance removed.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::installation::Installation;
+
+mod memory;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+pub use memory::MemoryStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
+
+/// The future a store answers with.
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// Keeps installations by `oauthId`. Dyn-compatible: the add-on holds one as
+/// `Arc<dyn InstallationStore>`.
+pub trait InstallationStore: Send + Sync + 'static {
+    /// The installation with this `oauthId`, if any.
+    fn get<'a>(&'a self, oauth_id: &'a str) -> StoreFuture<'a, Option<Installation>>;
+
+    /// Stores `installation`, replacing any with the same `oauthId` (spec §2.1 f).
+    fn put(&self, installation: Installation) -> StoreFuture<'_, ()>;
+
+    /// Removes the installation with this `oauthId`; whether there was one.
+    fn delete<'a>(&'a self, oauth_id: &'a str) -> StoreFuture<'a, bool>;
+
+    /// Every installation.
+    fn list(&self) -> StoreFuture<'_, Vec<Installation>>;
+}
+
+/// A store failed: its database could not be opened, read or written.
+#[derive(Debug, thiserror::Error)]
+#[error("installation store: {what}: {source}")]
+pub struct StoreError {
+    /// What the store was doing.
+    pub what: &'static str,
+    /// Why it failed.
+    #[source]
+    pub source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl StoreError {
+    pub(crate) fn new(
+        what: &'static str,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self {
+            what,
+            source: source.into(),
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! Add-on tokens (spec §3): the client-credentials grant per installation, cached per
+//! (installation, scopes), renewed `min(60 s, expires_in / 2)` before it expires, one
+//! request in flight per key however many callers wait for it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use hipchat_runtime::Error;
+use hipchat_runtime::rest::{TokenFuture, TokenSource, client_credentials_token};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::time::Instant;
+
+use crate::installation::Installation;
+
+/// The most a token is renewed before it expires (spec §3 decision).
+const MAX_MARGIN: Duration = Duration::from_secs(60);
+
+/// A lifetime assumed when the token reply has no `expires_in`: the shortest the docs
+/// mention (1 h).
+const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// The cache key: an installation and the scopes asked for (sorted).
+type Key = (String, String);
+
+/// A token and when to stop using it.
+#[derive(Clone)]
+struct Cached {
+    token: SecretString,
+    renew_at: Instant,
+}
+
+/// Every installation's add-on tokens. Cheap to clone; clones share the cache.
+#[derive(Clone)]
+pub struct AddonTokens {
+    http: reqwest::Client,
+    /// One slot per key; a slot's async lock is held while its token is fetched, so
+    /// concurrent callers wait for that one request instead of each sending their own.
+    slots: Arc<Mutex<HashMap<Key, Arc<tokio::sync::Mutex<Option<Cached>>>>>>,
+}
+
+impl AddonTokens {
+    /// A cache fetching tokens with `http`.
+    pub fn new(http: reqwest::Client) -> Self {
+        Self {
+            http,
+            slots: Arc::default(),
+        }
+    }
+
+    fn slot(&self, key: &Key) -> Arc<tokio::sync::Mutex<Option<Cached>>> {
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(slots.entry(key.clone()).or_default())
+    }
+
+    /// A token of `installation` with `scopes`: the cached one while it is fresh,
+    /// else a new one from its token endpoint.
+    pub async fn token(
+        &self,
+        installation: &Installation,
+        scopes: &[String],
+    ) -> Result<SecretString, Error> {
+        let key = key(installation, scopes);
+        let slot = self.slot(&key);
+        let mut cached = slot.lock().await;
+        if let Some(fresh) = cached.as_ref().filter(|c| Instant::now() < c.renew_at) {
+            return Ok(fresh.token.clone());
+        }
+        let reply = client_credentials_token(
+            &self.http,
+            &installation.token_url,
+            &installation.oauth_id,
+            &installation.oauth_secret,
+            scopes,
+        )
+        .await?;
+        let lifetime = reply
+            .expires_in
+            .map_or(DEFAULT_LIFETIME, Duration::from_secs);
+        let margin = MAX_MARGIN.min(lifetime / 2);
+        let token = SecretString::from(reply.access_token.expose_secret().to_owned());
+        *cached = Some(Cached {
+            token: token.clone(),
+            renew_at: Instant::now() + (lifetime - margin),
+        });
+        tracing::debug!(
+            installation = %installation.short_id(),
+            lifetime_s = lifetime.as_secs(),
+            "add-on token fetched"
+        );
+        Ok(token)
+    }
+
+    /// Drops `token` of `installation` if it is the cached one (the API answered 401
+    /// to it); whether it was.
+    pub fn forget(&self, installation: &Installation, scopes: &[String], token: &SecretString) -> bool {
+        let slot = self.slot(&key(installation, scopes));
+        // A slot being refreshed holds a new token already: nothing to forget.
+        let Ok(mut cached) = slot.try_lock() else {
+            return true;
+        };
+        let same = cached
+            .as_ref()
+            .is_some_and(|c| c.token.expose_secret() == token.expose_secret());
+        if same {
+            *cached = None;
+        }
+        same
+    }
+
+    /// Drops every token of the installation `oauth_id` (uninstalled).
+    pub fn forget_installation(&self, oauth_id: &str) {
+        self.slots
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|(id, _), _| id != oauth_id);
+    }
+
+    /// The token source of `installation` with `scopes`, for a REST client.
+    pub fn source(&self, installation: Installation, scopes: Vec<String>) -> InstallationTokens {
+        InstallationTokens {
+            tokens: self.clone(),
+            name: format!("installation {}", installation.short_id()),
+            installation,
+            scopes,
+        }
+    }
+}
+
+fn key(installation: &Installation, scopes: &[String]) -> Key {
+    let mut sorted: Vec<&str> = scopes.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    (installation.oauth_id.clone(), sorted.join(" "))
+}
+
+impl std::fmt::Debug for AddonTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let cached = self.slots.lock().map(|s| s.len()).unwrap_or_default();
+        f.debug_struct("AddonTokens")
+            .field("cached_keys", &cached)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One installation's tokens as a [`TokenSource`]: a REST client (or a notifier) built
+/// on it calls as the installation; a 401 drops the cached token and the request is
+/// sent once more with a new one.
+#[derive(Clone)]
+pub struct InstallationTokens {
+    tokens: AddonTokens,
+    installation: Installation,
+    scopes: Vec<String>,
+    name: String,
+}
+
+impl TokenSource for InstallationTokens {
+    fn token(&self) -> TokenFuture<'_> {
+        Box::pin(self.tokens.token(&self.installation, &self.scopes))
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn rejected(&self, token: &SecretString) -> bool {
+        self.tokens.forget(&self.installation, &self.scopes, token)
+    }
+}
+
+impl std::fmt::Debug for InstallationTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InstallationTokens")
+            .field("installation", &self.installation)
+            .field("scopes", &self.scopes)
+            .finish_non_exhaustive()
+    }
+}
