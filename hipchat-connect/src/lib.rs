@@ -8,6 +8,7 @@
 
 pub mod descriptor;
 pub mod installation;
+pub mod jwt;
 pub mod store;
 pub mod token;
 
