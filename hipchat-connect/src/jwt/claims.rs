@@ -158,3 +158,34 @@ fn numeric_date(value: &Value, reason: &'static str) -> Result<SystemTime, JwtEr
         .and_then(|d| UNIX_EPOCH.checked_add(d))
         .ok_or(malformed(reason))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn numeric_dates_from_1970_to_9999() {
+        let date = |v: Value| numeric_date(&v, "bad").ok();
+        assert_eq!(date(json!(0)), Some(UNIX_EPOCH));
+        assert_eq!(
+            date(json!(MAX_NUMERIC_DATE)),
+            Some(UNIX_EPOCH + Duration::from_secs(MAX_NUMERIC_DATE))
+        );
+        assert_eq!(
+            date(json!(0.5)),
+            Some(UNIX_EPOCH + Duration::from_millis(500))
+        );
+        for bad in [
+            json!(MAX_NUMERIC_DATE + 1),
+            json!(-1),
+            json!(-0.5),
+            json!(1e20),
+            json!(u64::MAX),
+            json!(i64::MIN),
+            json!("1"),
+        ] {
+            assert_eq!(date(bad.clone()), None, "{bad}");
+        }
+    }
+}

@@ -99,3 +99,43 @@ impl fmt::Debug for IssuerHint {
         write!(f, "\"{self}\"")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issuer_hint_keeps_eight_characters_not_bytes() {
+        let hint = IssuerHint::new("1234-5678-9876-5432");
+        assert_eq!(hint.as_str(), "1234-567");
+        assert_eq!(hint.to_string(), "1234-567…");
+        assert_eq!(IssuerHint::new("ééééééééé").as_str(), "éééééééé");
+        assert_eq!(IssuerHint::new("a\nb").to_string(), "a\\nb…");
+    }
+
+    #[test]
+    fn only_malformed_is_a_400_without_a_challenge() {
+        let malformed = JwtError::Malformed { reason: "x" };
+        assert_eq!(
+            (malformed.status(), malformed.www_authenticate()),
+            (400, None)
+        );
+        for refused in [
+            JwtError::Missing,
+            JwtError::Algorithm { alg: "none".into() },
+            JwtError::UnknownIssuer {
+                issuer: IssuerHint::new("i"),
+            },
+            JwtError::Signature,
+            JwtError::Expired,
+            JwtError::NotYetValid,
+            JwtError::IssuedInFuture,
+            JwtError::TooOld,
+        ] {
+            assert_eq!(
+                (refused.status(), refused.www_authenticate()),
+                (401, Some("JWT"))
+            );
+        }
+    }
+}

@@ -28,3 +28,18 @@ pub(super) fn mac(secret: &[u8], signing_input: &[u8]) -> HmacSha256 {
     mac.update(signing_input);
     mac
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoding_is_strict_so_each_byte_string_has_one_encoding() {
+        assert_eq!(decode("YQ"), Some(b"a".to_vec()));
+        // Padding, non-zero trailing bits, the standard alphabet, whitespace: refused.
+        for not_canonical in ["YQ==", "YR", "Y+", "Y/", " YQ", "YQ\n", "Y"] {
+            assert_eq!(decode(not_canonical), None, "{not_canonical:?}");
+        }
+        assert_eq!(encode(&[0xfb, 0xff]), "-_8");
+    }
+}
