@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::installation::short_id;
+
 /// Why a signed request was refused. [`status`](Self::status) gives the HTTP status;
 /// every 401 also carries [`www_authenticate`](Self::www_authenticate).
 ///
@@ -67,21 +69,20 @@ impl JwtError {
     }
 }
 
-/// An issuer (oauthId) cut to its first 8 characters, for errors and logs: the full value
-/// is half of an installation's credentials (spec §8, item 7).
+/// An issuer (oauthId) as errors and logs may show it: the full value is half of an
+/// installation's credentials (spec §8, item 7), so only
+/// [`short_id`](crate::installation::short_id) of it is kept.
 #[derive(Clone, PartialEq, Eq)]
 pub struct IssuerHint(String);
 
 impl IssuerHint {
-    /// How many characters of the issuer are kept.
-    pub const KEPT: usize = 8;
-
-    /// Keeps the first [`KEPT`](Self::KEPT) characters of `issuer`.
+    /// Keeps [`short_id`](crate::installation::short_id) of `issuer`: its first 8
+    /// characters, and `…` when there were more.
     pub fn new(issuer: &str) -> Self {
-        IssuerHint(issuer.chars().take(Self::KEPT).collect())
+        IssuerHint(short_id(issuer))
     }
 
-    /// The kept characters, without the ellipsis.
+    /// What is kept, `…` included.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -90,7 +91,7 @@ impl IssuerHint {
 impl fmt::Display for IssuerHint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Escaped like `{:?}`: the issuer comes from an unverified token.
-        write!(f, "{}…", self.0.escape_debug())
+        write!(f, "{}", self.0.escape_debug())
     }
 }
 
@@ -105,12 +106,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn issuer_hint_keeps_eight_characters_not_bytes() {
+    fn issuer_hint_keeps_eight_characters_escaped() {
         let hint = IssuerHint::new("1234-5678-9876-5432");
-        assert_eq!(hint.as_str(), "1234-567");
         assert_eq!(hint.to_string(), "1234-567…");
-        assert_eq!(IssuerHint::new("ééééééééé").as_str(), "éééééééé");
-        assert_eq!(IssuerHint::new("a\nb").to_string(), "a\\nb…");
+        assert_eq!(format!("{hint:?}"), "\"1234-567…\"");
+        assert_eq!(IssuerHint::new("ééééééééé").as_str(), "éééééééé…");
+        assert_eq!(IssuerHint::new("a\nb").to_string(), "a\\nb");
     }
 
     #[test]
