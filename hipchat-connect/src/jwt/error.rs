@@ -70,14 +70,13 @@ impl JwtError {
 }
 
 /// An issuer (oauthId) as errors and logs may show it: the full value is half of an
-/// installation's credentials (spec §8, item 7), so only
-/// [`short_id`](crate::installation::short_id) of it is kept.
+/// installation's credentials (spec §8, item 7), so only [`short_id`] of it is kept.
 #[derive(Clone, PartialEq, Eq)]
 pub struct IssuerHint(String);
 
 impl IssuerHint {
-    /// Keeps [`short_id`](crate::installation::short_id) of `issuer`: its first 8
-    /// characters, and `…` when there were more.
+    /// Keeps [`short_id`] of `issuer`: its first 8 characters, and `…` when there were
+    /// more.
     pub fn new(issuer: &str) -> Self {
         IssuerHint(short_id(issuer))
     }

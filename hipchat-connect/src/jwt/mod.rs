@@ -14,7 +14,7 @@
 //!    the times against a [`Policy`].
 //! 7. The result is the caller's [`Claims`]: issuer, user, room, time zone, open context.
 //!
-//! No check depends on a mode flag (spec §8, item 5). [`sign`] makes tokens of the same
+//! No check depends on a mode flag (spec §8, item 5). [`sign()`] makes tokens of the same
 //! shape, for tests and for pages given a fresh token.
 
 mod claims;
