@@ -14,7 +14,7 @@ const MAX_NUMERIC_DATE: u64 = 253_402_300_799;
 /// The claims of a verified token (spec §4, §10).
 ///
 /// `Debug` shows the issuer truncated, like [`IssuerHint`].
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Claims {
     /// `iss`: the installation's oauthId.
