@@ -6,11 +6,13 @@
 
 #![warn(missing_docs)]
 
+pub mod addon;
 pub mod descriptor;
 pub mod installation;
 pub mod store;
 pub mod token;
 
+pub use addon::{Addon, AddonBuilder, AddonError, Problem};
 pub use installation::{InstallKind, Installation};
 pub use store::{InstallationStore, MemoryStore, StoreError};
 #[cfg(feature = "sqlite")]
