@@ -45,8 +45,9 @@ use url::Url;
 
 use crate::descriptor::{
     Action, AdminPage, Authentication, Avatar, Capabilities, Condition, ConditionName,
-    Configurable, Descriptor, Dialog, ExternalPage, Glance, HipchatApiConsumer, Icon, Installable,
-    Links, Name, Oauth2Consumer, Scope, Vendor, WebPanel, Webhook,
+    Configurable, Descriptor, Dialog, DialogOptions, DialogSize, ExternalPage, Glance,
+    HipchatApiConsumer, Icon, Installable, Links, Name, Oauth2Consumer, Scope, Vendor, WebPanel,
+    Webhook,
 };
 
 /// The descriptor path used unless [`AddonBuilder::descriptor_path`] says otherwise.
@@ -789,14 +790,14 @@ impl Checker<'_> {
         }
     }
 
-    fn dialog_options(&mut self, key: &str, options: &crate::descriptor::DialogOptions) {
+    fn dialog_options(&mut self, key: &str, options: &DialogOptions) {
         if let Some(style) = options.style.as_ref().filter(|style| !style.is_known()) {
             self.unknown(key, "options.style", style.as_str());
         }
-        if let Some(crate::descriptor::DialogSize::Named(size)) = &options.size {
-            if !size.is_known() {
-                self.unknown(key, "options.size", size.as_str());
-            }
+        if let Some(DialogSize::Named(size)) = &options.size
+            && !size.is_known()
+        {
+            self.unknown(key, "options.size", size.as_str());
         }
         for action in options
             .primary_action
