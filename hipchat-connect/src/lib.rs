@@ -6,12 +6,14 @@
 
 #![warn(missing_docs)]
 
+pub mod addon;
 pub mod descriptor;
 pub mod installation;
 pub mod jwt;
 pub mod store;
 pub mod token;
 
+pub use addon::{Addon, AddonBuilder, AddonError, Problem};
 pub use installation::{InstallKind, Installation};
 pub use store::{InstallationStore, MemoryStore, StoreError};
 #[cfg(feature = "sqlite")]
