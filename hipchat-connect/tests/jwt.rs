@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, Uri, header::AUTHORIZATION};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hipchat_connect::jwt::{
-    Claims, JwtError, MAX_TOKEN_LEN, Policy, TokenSource, Unverified, find_token, sign,
+    Claims, JwtError, MAX_TOKEN_LEN, Policy, TokenLocation, Unverified, find_token, sign,
 };
 use hmac::{Hmac, KeyInit, Mac};
 use proptest::prelude::*;
@@ -587,7 +587,7 @@ fn headers(authorization: &[&str]) -> HeaderMap {
     headers
 }
 
-fn found(headers: &HeaderMap, uri: &str, form: Option<&str>) -> Option<(String, TokenSource)> {
+fn found(headers: &HeaderMap, uri: &str, form: Option<&str>) -> Option<(String, TokenLocation)> {
     let uri: Uri = uri.parse().unwrap();
     find_token(headers, &uri, form.map(str::as_bytes)).map(|found| (found.token, found.source))
 }
@@ -597,12 +597,12 @@ fn every_transport_form_is_found() {
     let token = fixture_token("valid-docs-shape");
     let t = token.as_str();
     let header = |value: String| found(&headers(&[&value]), "/hook", None);
-    let expected = Some((token.clone(), TokenSource::Header));
+    let expected = Some((token.clone(), TokenLocation::Header));
     assert_eq!(header(format!("JWT {t}")), expected);
     assert_eq!(header(format!("jwt {t}")), expected);
     assert_eq!(header(format!("Jwt   {t}  ")), expected);
     assert_eq!(header(format!("  JWT\t{t}")), expected);
-    let legacy = Some((token.clone(), TokenSource::LegacyHeader));
+    let legacy = Some((token.clone(), TokenLocation::LegacyHeader));
     assert_eq!(header(format!("JWT token={t}")), legacy);
     assert_eq!(header(format!("jwt Token= {t} ")), legacy);
     assert_eq!(header(format!("JWT token=\"{t}\"")), legacy);
@@ -612,7 +612,7 @@ fn every_transport_form_is_found() {
             &format!("/glance?x=1&signed_request={t}"),
             None
         ),
-        Some((token.clone(), TokenSource::Query))
+        Some((token.clone(), TokenLocation::Query))
     );
     assert_eq!(
         found(
@@ -620,7 +620,7 @@ fn every_transport_form_is_found() {
             "/hook",
             Some(&format!("a=b&signed_request={t}"))
         ),
-        Some((token.clone(), TokenSource::Form))
+        Some((token.clone(), TokenLocation::Form))
     );
     // What is found verifies.
     let (found_token, _) = header(format!("JWT token={t}")).unwrap();
@@ -647,7 +647,7 @@ fn nothing_else_is_a_token() {
     // A Bearer header does not hide a signed_request, and a JWT header comes first.
     assert_eq!(
         found(&headers(&["Bearer x"]), "/p?signed_request=q", None),
-        Some(("q".into(), TokenSource::Query))
+        Some(("q".into(), TokenLocation::Query))
     );
     assert_eq!(
         found(
@@ -655,7 +655,7 @@ fn nothing_else_is_a_token() {
             "/p?signed_request=q",
             Some("signed_request=f")
         ),
-        Some(("h".into(), TokenSource::Header))
+        Some(("h".into(), TokenLocation::Header))
     );
     assert_eq!(
         found(
@@ -663,12 +663,12 @@ fn nothing_else_is_a_token() {
             "/p?signed_request=q",
             Some("signed_request=f")
         ),
-        Some(("q".into(), TokenSource::Query))
+        Some(("q".into(), TokenLocation::Query))
     );
     // Percent-encoding in the query is decoded.
     assert_eq!(
         found(&HeaderMap::new(), "/p?signed_request=a%2Eb", None),
-        Some(("a.b".into(), TokenSource::Query))
+        Some(("a.b".into(), TokenLocation::Query))
     );
     // A header value that is not visible ASCII is no token.
     let mut opaque = HeaderMap::new();

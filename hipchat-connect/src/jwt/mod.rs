@@ -29,5 +29,5 @@ pub use claims::Claims;
 pub use error::{IssuerHint, JwtError};
 pub use policy::Policy;
 pub use sign::sign;
-pub use transport::{FoundToken, TokenSource, find_token};
+pub use transport::{FoundToken, TokenLocation, find_token};
 pub use verify::{MAX_TOKEN_LEN, Unverified};

@@ -11,7 +11,7 @@ pub struct FoundToken {
     /// The token, without scheme, `token=` or surrounding whitespace.
     pub token: String,
     /// Where it was.
-    pub source: TokenSource,
+    pub source: TokenLocation,
 }
 
 impl std::fmt::Debug for FoundToken {
@@ -26,7 +26,7 @@ impl std::fmt::Debug for FoundToken {
 /// Where a [`FoundToken`] was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum TokenSource {
+pub enum TokenLocation {
     /// `Authorization: JWT <token>`: jwt webhooks, the add-on's own pages.
     Header,
     /// `Authorization: JWT token=<token>`, the form ac-node-hipchat required.
@@ -57,13 +57,13 @@ pub fn find_token(headers: &HeaderMap, uri: &Uri, form: Option<&[u8]>) -> Option
             let query = uri.query()?;
             signed_request(query.as_bytes()).map(|token| FoundToken {
                 token,
-                source: TokenSource::Query,
+                source: TokenLocation::Query,
             })
         })
         .or_else(|| {
             signed_request(form?).map(|token| FoundToken {
                 token,
-                source: TokenSource::Form,
+                source: TokenLocation::Form,
             })
         })
 }
@@ -82,9 +82,9 @@ fn from_authorization(value: &str) -> Option<FoundToken> {
                 .strip_prefix('"')
                 .and_then(|v| v.strip_suffix('"'))
                 .unwrap_or(value);
-            (unquoted, TokenSource::LegacyHeader)
+            (unquoted, TokenLocation::LegacyHeader)
         }
-        _ => (rest, TokenSource::Header),
+        _ => (rest, TokenLocation::Header),
     };
     (!token.is_empty()).then(|| FoundToken {
         token: token.to_owned(),
