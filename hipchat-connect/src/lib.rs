@@ -12,12 +12,14 @@ mod install;
 pub mod installation;
 pub mod jwt;
 mod runtime;
+mod signed;
 pub mod store;
 pub mod token;
 
 pub use addon::{Addon, AddonBuilder, AddonError, Problem};
 pub use installation::{InstallKind, Installation};
 pub use runtime::{AddonRuntime, AddonRuntimeBuilder, Installed};
+pub use signed::{SignedRequest, SignedRequestRejection};
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;
 pub use store::{InstallationStore, MemoryStore, StoreError};

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{delete, get, post};
+use futures_util::future::BoxFuture;
 use hipchat_runtime::backend::HttpBackend;
 use hipchat_runtime::rest::Client;
 use hipchat_runtime::{Notifier, Settings};
@@ -13,6 +14,7 @@ use hipchat_runtime::{Notifier, Settings};
 use crate::addon::Addon;
 use crate::install::allow_list::AllowedHosts;
 use crate::installation::Installation;
+use crate::jwt::Policy;
 use crate::store::{InstallationStore, StoreError};
 use crate::token::AddonTokens;
 
@@ -25,6 +27,29 @@ pub(crate) struct Shared {
     pub(crate) allowed_hosts: AllowedHosts,
     /// The descriptor's scopes, as the token endpoint takes them.
     pub(crate) scopes: Vec<String>,
+    /// How signed requests are checked.
+    pub(crate) jwt_policy: Policy,
+    /// Run after each new installation is stored.
+    pub(crate) on_install: Option<InstallHook>,
+}
+
+/// What runs after an installation is stored.
+type InstallHook = Arc<dyn Fn(Installed) -> BoxFuture<'static, ()> + Send + Sync>;
+
+impl Shared {
+    /// Runs the install hook for `installation`, in a task of its own: HipChat is
+    /// answered without waiting for it.
+    pub(crate) fn installed(self: &Arc<Self>, installation: Installation) {
+        if let Some(hook) = &self.on_install {
+            let installed = Installed {
+                installation,
+                runtime: AddonRuntime {
+                    shared: Arc::clone(self),
+                },
+            };
+            tokio::spawn(hook(installed));
+        }
+    }
 }
 
 /// An add-on at work: its descriptor served, installations accepted into `store`,
@@ -53,6 +78,8 @@ impl AddonRuntime {
             store: Arc::new(store),
             allowed_hosts: AllowedHosts::default(),
             timeout: Duration::from_secs(10),
+            jwt_policy: Policy::default(),
+            on_install: None,
         }
     }
 
@@ -113,6 +140,11 @@ impl AddonRuntime {
     pub fn store(&self) -> &Arc<dyn InstallationStore> {
         &self.shared.store
     }
+
+    /// How signed requests are checked.
+    pub fn jwt_policy(&self) -> &Policy {
+        &self.shared.jwt_policy
+    }
 }
 
 impl std::fmt::Debug for AddonRuntime {
@@ -131,9 +163,39 @@ pub struct AddonRuntimeBuilder {
     store: Arc<dyn InstallationStore>,
     allowed_hosts: AllowedHosts,
     timeout: Duration,
+    jwt_policy: Policy,
+    on_install: Option<InstallHook>,
 }
 
 impl AddonRuntimeBuilder {
+    /// Runs `hook` after each installation (new or replaced) is stored, in a task of
+    /// its own: to greet the room, register webhooks, push a glance.
+    ///
+    /// ```no_run
+    /// # fn run(builder: hipchat_connect::AddonRuntimeBuilder) {
+    /// let builder = builder.on_install(|installed| async move {
+    ///     if let Ok(notifier) = installed.notifier() {
+    ///         let _ = notifier.send(hipchat_runtime::Message::new("Installed")).await;
+    ///     }
+    /// });
+    /// # }
+    /// ```
+    pub fn on_install<F, Fut>(mut self, hook: F) -> Self
+    where
+        F: Fn(Installed) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.on_install = Some(Arc::new(move |installed| Box::pin(hook(installed))));
+        self
+    }
+
+    /// How signed requests are checked (default: 60 s leeway, tokens without `exp`
+    /// valid for an hour from `iat`; see [`Policy`]).
+    pub fn jwt_policy(mut self, policy: Policy) -> Self {
+        self.jwt_policy = policy;
+        self
+    }
+
     /// Accepts installations only from these HipChat hosts (`hipchat.example.com`, or
     /// `*.example.com` for its subdomains), checked before the add-on sends any request
     /// (default: any host).
@@ -170,6 +232,8 @@ impl AddonRuntimeBuilder {
                 http,
                 allowed_hosts: self.allowed_hosts,
                 scopes,
+                jwt_policy: self.jwt_policy,
+                on_install: self.on_install,
             }),
         })
     }

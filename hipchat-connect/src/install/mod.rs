@@ -98,6 +98,7 @@ pub(crate) async fn install(
                 room = ?installation.room_id,
                 "add-on installed"
             );
+            shared.installed(installation);
             StatusCode::OK.into_response()
         }
         Err(refusal) => {
