@@ -18,6 +18,9 @@ use hipchat_connect::{Addon, AddonRuntime, InstallationStore, MemoryStore, Signe
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
+/// A token request as the fake saw it: the `Authorization` header and the body.
+type TokenRequest = (Option<String>, String);
+
 /// A fake HipChat: what it answers, and what it was asked.
 #[derive(Clone, Default)]
 struct Fake {
@@ -25,7 +28,7 @@ struct Fake {
     self_link: Arc<Mutex<Option<String>>>,
     /// The token endpoint's status (200 unless a test refuses).
     token_status: Arc<Mutex<Option<u16>>>,
-    token_requests: Arc<Mutex<Vec<(Option<String>, String)>>>,
+    token_requests: Arc<Mutex<Vec<TokenRequest>>>,
     capabilities_requests: Arc<AtomicUsize>,
     url: String,
 }
