@@ -157,10 +157,16 @@ impl Addon {
     }
 
     /// The path, relative to the base URL and starting with `/`, of `url` (one of the
-    /// descriptor's absolute URLs), or `None` when `url` is not under the base URL, such
-    /// as an icon on another host. What a router mounts a module's handler on.
+    /// descriptor's absolute URLs), query left out; `None` when `url` is not under the
+    /// base URL (another origin or outside its path prefix), such as an icon on a CDN.
+    /// What a router mounts a module's handler on: `https://h/bot/glance?v=1` with base
+    /// `https://h/bot/` gives `/glance`.
     pub fn local_path(&self, url: &str) -> Option<String> {
-        let rest = url.strip_prefix(self.base_url.as_str())?;
+        let url = Url::parse(url).ok()?;
+        if url.origin() != self.base_url.origin() {
+            return None;
+        }
+        let rest = url.path().strip_prefix(self.base_url.path())?;
         Some(format!("/{rest}"))
     }
 
@@ -595,9 +601,18 @@ impl Checker<'_> {
         });
     }
 
+    /// An unknown value is a problem; `none` is allowed but never silent: HipChat then
+    /// calls that module unsigned (spec §8.1).
     fn authentication(&mut self, key: &str, authentication: Option<&Authentication>) {
-        if let Some(other) = authentication.filter(|value| !value.is_known()) {
-            self.unknown(key, "authentication", other.as_str());
+        match authentication {
+            Some(Authentication::None) => tracing::warn!(
+                module = %key,
+                "declared with authentication none: HipChat's calls to it are unsigned"
+            ),
+            Some(other) if !other.is_known() => {
+                self.unknown(key, "authentication", other.as_str());
+            }
+            _ => {}
         }
     }
 

@@ -485,6 +485,13 @@ fn a_full_addon_validates_against_the_schema() {
         Some("/webhook/hello")
     );
     assert_eq!(addon.local_path("https://cdn.example/icon.png"), None);
+    assert_eq!(
+        addon
+            .local_path("https://addon.example/glance?v=1")
+            .as_deref(),
+        Some("/glance")
+    );
+    assert_eq!(addon.local_path("http://addon.example/glance"), None);
 }
 
 #[test]
@@ -516,6 +523,7 @@ fn a_path_prefixed_base_url_keeps_its_prefix_everywhere() {
             addon.local_path("https://h.example/bot/sidebar").as_deref(),
             Some("/sidebar")
         );
+        assert_eq!(addon.local_path("https://h.example/other/sidebar"), None);
     }
 }
 
