@@ -8,12 +8,16 @@
 
 pub mod addon;
 pub mod descriptor;
+mod install;
 pub mod installation;
+pub mod jwt;
+mod runtime;
 pub mod store;
 pub mod token;
 
 pub use addon::{Addon, AddonBuilder, AddonError, Problem};
 pub use installation::{InstallKind, Installation};
-pub use store::{InstallationStore, MemoryStore, StoreError};
+pub use runtime::{AddonRuntime, AddonRuntimeBuilder, Installed};
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;
+pub use store::{InstallationStore, MemoryStore, StoreError};
