@@ -333,7 +333,22 @@ impl AddonBuilder {
     }
 
     /// Checks the declaration and resolves every URL. Collects every problem rather
-    /// than stopping at the first.
+    /// than stopping at the first ([`AddonError::problems`]):
+    ///
+    /// - the base URL is http(s) with a host and no query or fragment;
+    /// - the add-on key and every module key (webhook keys included) match
+    ///   `^[a-zA-Z0-9_\-\.]+$` with 1–40 characters, and no two modules share a key (one
+    ///   namespace across module kinds);
+    /// - names and titles have 1–100 characters (`i18n` keys 1–40), the add-on's too;
+    /// - a glance's or action's target is a declared web panel, dialog, glance or
+    ///   external page;
+    /// - at least one scope; scopes, events, locations, styles, sizes, conditions and
+    ///   `authentication` are values the schema lists, and each condition suits its
+    ///   module kind, so the descriptor validates against HipChat's schema;
+    /// - every path resolves under the base URL (`..` cannot leave its prefix); absolute
+    ///   URLs must be http(s).
+    ///
+    /// Webhooks without `authentication` get `jwt`.
     pub fn build(self) -> Result<Addon, AddonError> {
         let mut problems = Vec::new();
         let base_url = match base_url(&self.base_url) {

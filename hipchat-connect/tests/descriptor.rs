@@ -468,6 +468,12 @@ fn a_full_addon_validates_against_the_schema() {
         caps["hipchatApiConsumer"]["avatar"],
         "https://addon.example/static/avatar.png"
     );
+    assert_eq!(caps["hipchatApiConsumer"]["fromName"], "Full bot");
+    assert_eq!(
+        json["vendor"],
+        json!({"name": "Example", "url": "https://example.com"})
+    );
+    assert_eq!(json["description"], "Every module kind");
     assert_eq!(
         caps["dialog"][1]["options"]["size"],
         json!({"width": "400px", "height": "50%"})
