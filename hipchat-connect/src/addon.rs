@@ -157,10 +157,16 @@ impl Addon {
     }
 
     /// The path, relative to the base URL and starting with `/`, of `url` (one of the
-    /// descriptor's absolute URLs), or `None` when `url` is not under the base URL, such
-    /// as an icon on another host. What a router mounts a module's handler on.
+    /// descriptor's absolute URLs), query left out; `None` when `url` is not under the
+    /// base URL (another origin or outside its path prefix), such as an icon on a CDN.
+    /// What a router mounts a module's handler on: `https://h/bot/glance?v=1` with base
+    /// `https://h/bot/` gives `/glance`.
     pub fn local_path(&self, url: &str) -> Option<String> {
-        let rest = url.strip_prefix(self.base_url.as_str())?;
+        let url = Url::parse(url).ok()?;
+        if url.origin() != self.base_url.origin() {
+            return None;
+        }
+        let rest = url.path().strip_prefix(self.base_url.path())?;
         Some(format!("/{rest}"))
     }
 
@@ -327,7 +333,22 @@ impl AddonBuilder {
     }
 
     /// Checks the declaration and resolves every URL. Collects every problem rather
-    /// than stopping at the first.
+    /// than stopping at the first ([`AddonError::problems`]):
+    ///
+    /// - the base URL is http(s) with a host and no query or fragment;
+    /// - the add-on key and every module key (webhook keys included) match
+    ///   `^[a-zA-Z0-9_\-\.]+$` with 1–40 characters, and no two modules share a key (one
+    ///   namespace across module kinds);
+    /// - names and titles have 1–100 characters (`i18n` keys 1–40), the add-on's too;
+    /// - a glance's or action's target is a declared web panel, dialog, glance or
+    ///   external page;
+    /// - at least one scope; scopes, events, locations, styles, sizes, conditions and
+    ///   `authentication` are values the schema lists, and each condition suits its
+    ///   module kind, so the descriptor validates against HipChat's schema;
+    /// - every path resolves under the base URL (`..` cannot leave its prefix); absolute
+    ///   URLs must be http(s).
+    ///
+    /// Webhooks without `authentication` get `jwt`.
     pub fn build(self) -> Result<Addon, AddonError> {
         let mut problems = Vec::new();
         let base_url = match base_url(&self.base_url) {
@@ -595,9 +616,18 @@ impl Checker<'_> {
         });
     }
 
+    /// An unknown value is a problem; `none` is allowed but never silent: HipChat then
+    /// calls that module unsigned (spec §8.1).
     fn authentication(&mut self, key: &str, authentication: Option<&Authentication>) {
-        if let Some(other) = authentication.filter(|value| !value.is_known()) {
-            self.unknown(key, "authentication", other.as_str());
+        match authentication {
+            Some(Authentication::None) => tracing::warn!(
+                module = %key,
+                "declared with authentication none: HipChat's calls to it are unsigned"
+            ),
+            Some(other) if !other.is_known() => {
+                self.unknown(key, "authentication", other.as_str());
+            }
+            _ => {}
         }
     }
 

@@ -468,6 +468,12 @@ fn a_full_addon_validates_against_the_schema() {
         caps["hipchatApiConsumer"]["avatar"],
         "https://addon.example/static/avatar.png"
     );
+    assert_eq!(caps["hipchatApiConsumer"]["fromName"], "Full bot");
+    assert_eq!(
+        json["vendor"],
+        json!({"name": "Example", "url": "https://example.com"})
+    );
+    assert_eq!(json["description"], "Every module kind");
     assert_eq!(
         caps["dialog"][1]["options"]["size"],
         json!({"width": "400px", "height": "50%"})
@@ -485,6 +491,13 @@ fn a_full_addon_validates_against_the_schema() {
         Some("/webhook/hello")
     );
     assert_eq!(addon.local_path("https://cdn.example/icon.png"), None);
+    assert_eq!(
+        addon
+            .local_path("https://addon.example/glance?v=1")
+            .as_deref(),
+        Some("/glance")
+    );
+    assert_eq!(addon.local_path("http://addon.example/glance"), None);
 }
 
 #[test]
@@ -516,6 +529,7 @@ fn a_path_prefixed_base_url_keeps_its_prefix_everywhere() {
             addon.local_path("https://h.example/bot/sidebar").as_deref(),
             Some("/sidebar")
         );
+        assert_eq!(addon.local_path("https://h.example/other/sidebar"), None);
     }
 }
 

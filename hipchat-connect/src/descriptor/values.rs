@@ -1,44 +1,18 @@
-//! The descriptor's other fixed value lists (webhook events, authentication,
-//! locations, dialog styles and sizes), each an open enum.
+//! The descriptor's other fixed value lists (locations, dialog styles and sizes), each
+//! an open enum. Webhook events and `authentication` are the REST model's own
+//! ([`WebhookEvent`], [`Authentication`]): one type per wire value list.
 
 use super::open_enum::open_enum;
 
-open_enum! {
-    /// The room event a webhook subscribes to (`webhook[].event`, spec §5).
-    pub enum WebhookEvent {
-        /// `room_archived`.
-        RoomArchived = "room_archived",
-        /// `room_created`.
-        RoomCreated = "room_created",
-        /// `room_deleted`.
-        RoomDeleted = "room_deleted",
-        /// `room_enter`: a user entered the room.
-        RoomEnter = "room_enter",
-        /// `room_exit`: a user left the room.
-        RoomExit = "room_exit",
-        /// `room_file_upload`.
-        RoomFileUpload = "room_file_upload",
-        /// `room_message`: a user's message (the one `pattern` applies to).
-        RoomMessage = "room_message",
-        /// `room_notification`: a notification posted to the room.
-        RoomNotification = "room_notification",
-        /// `room_topic_change`.
-        RoomTopicChange = "room_topic_change",
-        /// `room_unarchived`.
-        RoomUnarchived = "room_unarchived",
-    }
-}
+/// The room event a webhook subscribes to (`webhook[].event`, spec §5): the REST
+/// model's type, shared with room webhooks registered through the API.
+pub use hipchat_runtime::rest::model::WebhookEvent;
 
-open_enum! {
-    /// How HipChat authenticates a call to the add-on (`authentication`): a signed
-    /// request (JWT) or nothing.
-    pub enum Authentication {
-        /// `jwt`: HipChat signs the request with the installation's secret.
-        Jwt = "jwt",
-        /// `none`: unsigned.
-        None = "none",
-    }
-}
+/// How HipChat authenticates a call to the add-on (`authentication`: `jwt` or `none`)
+/// for webhooks, web panels, dialogs and the configuration page: the REST model's
+/// `WebhookAuthentication`. Absent means `none` for a webhook (the schema's default,
+/// spec §10) and `jwt` for the others.
+pub use hipchat_runtime::rest::model::WebhookAuthentication as Authentication;
 
 open_enum! {
     /// Where a web panel shows (`webPanel[].location`).
