@@ -184,7 +184,11 @@ pub fn authenticate(
 /// mode: kind G for a global install, R bound to the room for a room install, with the
 /// granted scopes only; an expired one → 401 `Invalid OAuth session`. The add-on's
 /// notifications carry `notification_sender` with its key and oauthId.
-fn addon_caller(state: &AppState, token: &str, scopes: &[&str]) -> Result<Option<Caller>, ApiError> {
+fn addon_caller(
+    state: &AppState,
+    token: &str,
+    scopes: &[&str],
+) -> Result<Option<Caller>, ApiError> {
     let data = state.directory.lock();
     let Some(issued) = data.installations.tokens.get(token) else {
         return Ok(None);

@@ -205,7 +205,12 @@ fn check_keywords(
     Ok(())
 }
 
-fn is_required(parent: &Map<String, Value>, name: &str, property: &Value, dialect: Dialect) -> bool {
+fn is_required(
+    parent: &Map<String, Value>,
+    name: &str,
+    property: &Value,
+    dialect: Dialect,
+) -> bool {
     match dialect {
         Dialect::Validictory => property.get("optional") != Some(&Value::Bool(true)),
         Dialect::Draft4 => parent

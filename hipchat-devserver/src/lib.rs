@@ -61,9 +61,9 @@ pub mod store;
 pub mod validate;
 pub mod web;
 
+pub use api::connect::install::{InstalledAddon, InstalledRoom};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Config, RateLimitConfig, RoomConfig, TokenConfig};
-pub use api::connect::install::{InstalledAddon, InstalledRoom};
 pub use faults::FaultConfig;
 pub use recorded::{Kind, Recipient, Recorded};
 pub use stats::Counters;

@@ -21,7 +21,12 @@ fn is_uuid_v4(text: &str) -> bool {
 }
 
 fn keys(body: &Value) -> Vec<&str> {
-    let mut keys: Vec<&str> = body.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut keys: Vec<&str> = body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     keys.sort_unstable();
     keys
 }
@@ -39,7 +44,10 @@ async fn capabilities_are_the_recorded_document_with_this_servers_urls() {
         &recorded
             .replace("https://api.hipchat.com", server.url())
             .replace("https://www.hipchat.com", &format!("{}/", server.url()))
-            .replace(&format!("{}//", server.url()), &format!("{}/", server.url())),
+            .replace(
+                &format!("{}//", server.url()),
+                &format!("{}/", server.url()),
+            ),
     )
     .unwrap();
     assert_eq!(got, expected);
@@ -73,7 +81,13 @@ async fn a_room_install_posts_the_documented_body_and_the_add_on_can_prove_it() 
     let body = &seen.installs[0];
     assert_eq!(
         keys(body),
-        ["capabilitiesUrl", "groupId", "oauthId", "oauthSecret", "roomId"]
+        [
+            "capabilitiesUrl",
+            "groupId",
+            "oauthId",
+            "oauthSecret",
+            "roomId"
+        ]
     );
     let oauth_id = body["oauthId"].as_str().unwrap();
     assert!(is_uuid_v4(oauth_id), "{oauth_id}");
@@ -110,12 +124,18 @@ async fn a_global_install_through_the_admin_api_has_no_room_id() {
     assert_eq!(answer.body["key"], "test-addon");
     assert!(answer.body.get("oauthSecret").is_none());
     let body = &addon.seen().installs[0];
-    assert_eq!(keys(body), ["capabilitiesUrl", "groupId", "oauthId", "oauthSecret"]);
+    assert_eq!(
+        keys(body),
+        ["capabilitiesUrl", "groupId", "oauthId", "oauthSecret"]
+    );
     // The admin request's Host made the capabilities URL, as it makes links.self.
     assert_eq!(body["capabilitiesUrl"], json!(server.capabilities_url()));
     let listed = call(&server, Method::GET, "/admin/addons", None).await;
     assert_eq!(listed.body.as_array().unwrap().len(), 1);
-    assert_eq!(listed.body[0]["scopes"], json!(["send_notification", "view_room"]));
+    assert_eq!(
+        listed.body[0]["scopes"],
+        json!(["send_notification", "view_room"])
+    );
     assert!(listed.body[0]["installed"].is_string());
 }
 
@@ -137,7 +157,14 @@ async fn descriptors_breaking_the_schema_or_the_install_kind_are_refused() {
     addon.set_descriptor(missing_key);
     let answer = install(Some("Ops")).await;
     assert_eq!(answer.status, 400);
-    assert!(answer.body["error"]["message"].as_str().unwrap().contains("/key"), "{}", answer.text);
+    assert!(
+        answer.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("/key"),
+        "{}",
+        answer.text
+    );
 
     let mut bad_glance = descriptor(&addon.base, true, true, false);
     bad_glance["capabilities"]["glance"] = json!([{
@@ -148,7 +175,11 @@ async fn descriptors_breaking_the_schema_or_the_install_kind_are_refused() {
     addon.set_descriptor(bad_glance);
     let answer = install(None).await;
     assert_eq!(answer.status, 400);
-    assert!(answer.text.contains("/capabilities/glance/0/key"), "{}", answer.text);
+    assert!(
+        answer.text.contains("/capabilities/glance/0/key"),
+        "{}",
+        answer.text
+    );
     assert!(answer.text.contains("pattern"), "{}", answer.text);
 
     let mut extra_vendor_key = descriptor(&addon.base, true, true, false);
@@ -198,7 +229,10 @@ async fn an_add_on_refusing_the_install_leaves_no_credentials() {
     let message = answer.body["error"]["message"].as_str().unwrap();
     assert!(message.contains("500"), "{message}");
     assert!(message.contains("install refused: xxx"), "{message}");
-    assert!(message.len() < 300, "only the first 200 characters: {message}");
+    assert!(
+        message.len() < 300,
+        "only the first 200 characters: {message}"
+    );
     assert!(server.addons().is_empty());
     // The credentials worked during the POST (the add-on got a token) and are gone now.
     let seen = addon.seen();
@@ -206,7 +240,10 @@ async fn an_add_on_refusing_the_install_leaves_no_credentials() {
     let body = &seen.installs[0];
     let token = common::client()
         .post(format!("{}/v2/oauth/token", server.url()))
-        .basic_auth(body["oauthId"].as_str().unwrap(), body["oauthSecret"].as_str())
+        .basic_auth(
+            body["oauthId"].as_str().unwrap(),
+            body["oauthSecret"].as_str(),
+        )
         .form(&[("grant_type", "client_credentials")])
         .send()
         .await
@@ -233,7 +270,10 @@ async fn uninstall_tells_the_add_on_and_offers_the_installable_once() {
 
     let installable = call(&server, Method::GET, &format!("{path}/installable"), None).await;
     assert_eq!(installable.status, 200);
-    assert_eq!(keys(&installable.body), ["capabilitiesUrl", "groupId", "oauthId", "roomId"]);
+    assert_eq!(
+        keys(&installable.body),
+        ["capabilitiesUrl", "groupId", "oauthId", "roomId"]
+    );
     assert_eq!(installable.body["oauthId"], json!(installed.oauth_id));
     let again = call(&server, Method::GET, &format!("{path}/installable"), None).await;
     assert_eq!(again.status, 404);
@@ -247,7 +287,10 @@ async fn installing_again_into_the_same_room_replaces_the_installation() {
         .install_addon(&addon.descriptor_url(), Some("Ops"))
         .await
         .unwrap();
-    let global = server.install_addon(&addon.descriptor_url(), None).await.unwrap();
+    let global = server
+        .install_addon(&addon.descriptor_url(), None)
+        .await
+        .unwrap();
     let second = server
         .install_addon(&addon.descriptor_url(), Some("Ops"))
         .await
@@ -287,6 +330,15 @@ async fn update_posts_to_the_update_url_or_sends_a_fresh_install_body() {
     assert_eq!(updates.len(), 1);
     assert_eq!(keys(&updates[0]), ["capabilitiesUrl", "oauthId", "roomId"]);
     assert_eq!(updates[0]["oauthId"], json!(installed.oauth_id));
-    assert_eq!(updates[0]["capabilitiesUrl"], json!(server.capabilities_url()));
-    assert!(server.update_addon("nope").await.unwrap_err().starts_with("404"));
+    assert_eq!(
+        updates[0]["capabilitiesUrl"],
+        json!(server.capabilities_url())
+    );
+    assert!(
+        server
+            .update_addon("nope")
+            .await
+            .unwrap_err()
+            .starts_with("404")
+    );
 }

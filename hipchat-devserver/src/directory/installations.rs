@@ -77,7 +77,10 @@ impl Installations {
 
     /// The installation of an unexpired issued token, with the token's scopes.
     pub fn token(&self, token: &str, now: SystemTime) -> Option<(&Installation, &IssuedToken)> {
-        let issued = self.tokens.get(token).filter(|issued| now < issued.expires)?;
+        let issued = self
+            .tokens
+            .get(token)
+            .filter(|issued| now < issued.expires)?;
         Some((self.installations.get(&issued.oauth_id)?, issued))
     }
 

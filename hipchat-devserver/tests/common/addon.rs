@@ -150,7 +150,10 @@ async fn prove(body: &Value) -> (Value, u16) {
             body["oauthId"].as_str().unwrap_or_default(),
             body["oauthSecret"].as_str(),
         )
-        .form(&[("grant_type", "client_credentials"), ("scope", "send_notification")])
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("scope", "send_notification"),
+        ])
         .send()
         .await
         .map_or(0, |response| response.status().as_u16());

@@ -320,7 +320,9 @@ async fn fetch_descriptor(url: &str) -> Result<Value, ApiError> {
         .header("accept", "application/json")
         .send()
         .await
-        .map_err(|error| bad_gateway(format!("Could not fetch the descriptor at {url}: {error}")))?;
+        .map_err(|error| {
+            bad_gateway(format!("Could not fetch the descriptor at {url}: {error}"))
+        })?;
     let status = response.status();
     let text = response.text().await.unwrap_or_default();
     if !status.is_success() {
@@ -355,7 +357,11 @@ async fn post(url: &str, body: &Map<String, Value>, what: &str) -> Result<(), Ap
         .json(body)
         .send()
         .await
-        .map_err(|error| bad_gateway(format!("Could not reach the add-on's {what} URL {url}: {error}")))?;
+        .map_err(|error| {
+            bad_gateway(format!(
+                "Could not reach the add-on's {what} URL {url}: {error}"
+            ))
+        })?;
     let status = response.status();
     if status.is_success() {
         return Ok(());

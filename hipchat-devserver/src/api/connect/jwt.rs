@@ -112,6 +112,9 @@ mod tests {
         .unwrap();
         let token = cases["cases"][0]["token"].as_str().unwrap();
         let (input, expected) = token.rsplit_once('.').unwrap();
-        assert_eq!(signature(input, cases["secret"].as_str().unwrap()), expected);
+        assert_eq!(
+            signature(input, cases["secret"].as_str().unwrap()),
+            expected
+        );
     }
 }

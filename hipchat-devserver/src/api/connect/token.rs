@@ -131,4 +131,3 @@ fn parameters(call: &Call) -> Result<Vec<(String, String)>, ApiError> {
         .map(|(key, value)| (key.into_owned(), value.into_owned()))
         .collect())
 }
-
