@@ -264,7 +264,10 @@ async fn uninstall_tells_the_add_on_and_offers_the_installable_once() {
     let path = format!("/admin/addons/{}", installed.oauth_id);
     let answer = call(&server, Method::DELETE, &path, None).await;
     assert_eq!(answer.status, 204);
-    assert_eq!(addon.seen().uninstalls, std::slice::from_ref(&installed.oauth_id));
+    assert_eq!(
+        addon.seen().uninstalls,
+        std::slice::from_ref(&installed.oauth_id)
+    );
     assert!(server.addons().is_empty());
     assert_eq!(call(&server, Method::DELETE, &path, None).await.status, 404);
 
@@ -296,7 +299,10 @@ async fn installing_again_into_the_same_room_replaces_the_installation() {
         .await
         .unwrap();
     assert_ne!(first.oauth_id, second.oauth_id);
-    assert_eq!(addon.seen().uninstalls, std::slice::from_ref(&first.oauth_id));
+    assert_eq!(
+        addon.seen().uninstalls,
+        std::slice::from_ref(&first.oauth_id)
+    );
     let ids: Vec<String> = server.addons().into_iter().map(|a| a.oauth_id).collect();
     assert_eq!(ids.len(), 2);
     assert!(ids.contains(&global.oauth_id) && ids.contains(&second.oauth_id));

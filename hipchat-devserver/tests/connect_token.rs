@@ -318,7 +318,10 @@ async fn uninstall_revokes_credentials_and_tokens_at_once() {
     let (installed, secret, addon) = install(&server, Some("Ops")).await;
     let token = issue(&server, &installed.oauth_id, &secret, "send_notification").await;
     server.uninstall_addon(&installed.oauth_id).await.unwrap();
-    assert_eq!(addon.seen().uninstalls, std::slice::from_ref(&installed.oauth_id));
+    assert_eq!(
+        addon.seen().uninstalls,
+        std::slice::from_ref(&installed.oauth_id)
+    );
     let sent = rest(
         &server,
         Method::POST,
