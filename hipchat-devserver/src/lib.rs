@@ -17,7 +17,8 @@
 //!
 //! Layout: [`api`] (the endpoints and their layers; `api::rest` is what the REST v2
 //! endpoints beyond sending share: auth steps, paging envelopes, absolute links, JSON
-//! shapes; `api::room` the room endpoints; `api::addon` glance updates and integration links), [`directory`] (the group, users and rooms the
+//! shapes; `api::room` the room endpoints; `api::addon` glance updates and integration links; `api::connect` Connect add-ons:
+//! install, token endpoint, JWT signing), [`directory`] (the group, users, rooms and installed add-ons the
 //! REST API reads and writes), [`rooms`] (room path segments → directory rooms),
 //! [`validate`] and [`card_schema`]
 //! (body checks), [`rate_limit`], [`faults`] and [`conn`] (fault injection, resets),
