@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::addon::{FakeAddon, descriptor};
+use common::addon::{FakeAddon, descriptor, install};
 use common::{call, get_json, server};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -256,11 +256,7 @@ async fn an_add_on_refusing_the_install_leaves_no_credentials() {
 #[tokio::test]
 async fn uninstall_tells_the_add_on_and_offers_the_installable_once() {
     let (server, _clock) = server().await;
-    let addon = FakeAddon::start().await;
-    let installed = server
-        .install_addon(&addon.descriptor_url(), Some("Ops"))
-        .await
-        .unwrap();
+    let (installed, _secret, addon) = install(&server, Some("Ops")).await;
     let path = format!("/admin/addons/{}", installed.oauth_id);
     let answer = call(&server, Method::DELETE, &path, None).await;
     assert_eq!(answer.status, 204);
@@ -313,11 +309,7 @@ async fn installing_again_into_the_same_room_replaces_the_installation() {
 #[tokio::test]
 async fn update_posts_to_the_update_url_or_sends_a_fresh_install_body() {
     let (server, _clock) = server().await;
-    let addon = FakeAddon::start().await;
-    let installed = server
-        .install_addon(&addon.descriptor_url(), Some("Ops"))
-        .await
-        .unwrap();
+    let (installed, _secret, addon) = install(&server, Some("Ops")).await;
     // Without updateCallbackUrl: the install body again, same credentials.
     let path = format!("/admin/addons/{}/update", installed.oauth_id);
     let answer = call(&server, Method::POST, &path, None).await;

@@ -5,28 +5,14 @@ mod common;
 
 use std::time::Duration;
 
-use common::addon::FakeAddon;
+use common::addon::install;
 use common::{client, rest, server};
-use hipchat_devserver::{DevServer, InstalledAddon};
+use hipchat_devserver::DevServer;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 const INVALID_SESSION: &str =
     r#"{"error":{"code":401,"message":"Invalid OAuth session","type":"Unauthorized"}}"#;
-
-/// Installs the test add-on (into `room`, or globally): the installation and its secret.
-async fn install(server: &DevServer, room: Option<&str>) -> (InstalledAddon, String, FakeAddon) {
-    let addon = FakeAddon::start().await;
-    let installed = server
-        .install_addon(&addon.descriptor_url(), room)
-        .await
-        .unwrap();
-    let secret = addon.seen().installs[0]["oauthSecret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    (installed, secret, addon)
-}
 
 async fn token_form(
     server: &DevServer,
@@ -39,6 +25,21 @@ async fn token_form(
             .post(format!("{}/v2/oauth/token", server.url()))
             .basic_auth(id, Some(secret))
             .form(form),
+    )
+    .await
+}
+
+/// The client_credentials grant without `scope`.
+const GRANT: [(&str, &str); 1] = [("grant_type", "client_credentials")];
+
+/// POSTs a notification to `room` with `token`.
+async fn notify_as(server: &DevServer, room: &str, token: &str) -> common::Answer {
+    rest(
+        server,
+        Method::POST,
+        &format!("/v2/room/{room}/notification"),
+        token,
+        Some(&json!({"message": "from the add-on"})),
     )
     .await
 }
@@ -116,19 +117,18 @@ async fn the_token_endpoint_answers_the_recorded_shape() {
 async fn the_token_endpoint_refuses_bad_clients_scopes_and_grants() {
     let (server, _clock) = server().await;
     let (installed, secret, _addon) = install(&server, Some("Ops")).await;
-    let grant = [("grant_type", "client_credentials")];
     for (id, secret) in [
         (installed.oauth_id.as_str(), "wrong"),
         ("unknown-client", secret.as_str()),
     ] {
-        let answer = token_form(&server, id, secret, &grant).await;
+        let answer = token_form(&server, id, secret, &GRANT).await;
         assert_eq!(answer.status, 401);
         assert_eq!(answer.text, INVALID_SESSION);
     }
     let no_basic = common::send(
         client()
             .post(format!("{}/v2/oauth/token", server.url()))
-            .form(&grant),
+            .form(&GRANT),
     )
     .await;
     assert_eq!(no_basic.status, 401);
@@ -154,7 +154,7 @@ async fn the_token_endpoint_refuses_bad_clients_scopes_and_grants() {
     .await;
     assert_eq!(wrong_grant.status, 400);
     // No scope: every scope of the descriptor.
-    let all = token_form(&server, &installed.oauth_id, &secret, &grant).await;
+    let all = token_form(&server, &installed.oauth_id, &secret, &GRANT).await;
     assert_eq!(all.body["scope"], "send_notification view_room");
 }
 
@@ -163,14 +163,7 @@ async fn a_room_install_token_notifies_its_room_only_with_its_scopes() {
     let (server, _clock) = server().await;
     let (installed, secret, _addon) = install(&server, Some("Ops")).await;
     let token = issue(&server, &installed.oauth_id, &secret, "send_notification").await;
-    let sent = rest(
-        &server,
-        Method::POST,
-        "/v2/room/Ops/notification",
-        &token,
-        Some(&json!({"message": "deployed"})),
-    )
-    .await;
+    let sent = notify_as(&server, "Ops", &token).await;
     assert_eq!(sent.status, 204, "{}", sent.text);
     let history = server.room_history("Ops");
     let item = history.last().unwrap();
@@ -181,14 +174,7 @@ async fn a_room_install_token_notifies_its_room_only_with_its_scopes() {
     assert_eq!(item["from"], "Tester");
 
     // Another room: 403 (room-bound), even though permissive mode creates rooms.
-    let elsewhere = rest(
-        &server,
-        Method::POST,
-        "/v2/room/Elsewhere/notification",
-        &token,
-        Some(&json!({"message": "hi"})),
-    )
-    .await;
+    let elsewhere = notify_as(&server, "Elsewhere", &token).await;
     assert_eq!(elsewhere.status, 403, "{}", elsewhere.text);
 
     // Only the granted scopes: view_room was not asked for.
@@ -199,14 +185,7 @@ async fn a_room_install_token_notifies_its_room_only_with_its_scopes() {
         "This action requires one of the following scopes: [u'view_group', u'view_room']"
     );
     let view_token = issue(&server, &installed.oauth_id, &secret, "view_room").await;
-    let refused = rest(
-        &server,
-        Method::POST,
-        "/v2/room/Ops/notification",
-        &view_token,
-        Some(&json!({"message": "hi"})),
-    )
-    .await;
+    let refused = notify_as(&server, "Ops", &view_token).await;
     assert_eq!(refused.status, 403);
     assert_eq!(
         rest(&server, Method::GET, "/v2/room/Ops", &view_token, None)
@@ -228,14 +207,7 @@ async fn a_global_install_token_is_a_group_caller() {
     )
     .await;
     for room in ["Ops", "Dev"] {
-        let sent = rest(
-            &server,
-            Method::POST,
-            &format!("/v2/room/{room}/notification"),
-            &token,
-            Some(&json!({"message": "hello"})),
-        )
-        .await;
+        let sent = notify_as(&server, room, &token).await;
         assert_eq!(sent.status, 204, "{}", sent.text);
     }
     // A user-only endpoint refuses group tokens.
@@ -267,13 +239,7 @@ async fn tokens_expire_by_the_server_clock() {
     assert_eq!(expired.text, INVALID_SESSION);
 
     server.set_token_lifetime(Duration::from_secs(10));
-    let answer = token_form(
-        &server,
-        &installed.oauth_id,
-        &secret,
-        &[("grant_type", "client_credentials")],
-    )
-    .await;
+    let answer = token_form(&server, &installed.oauth_id, &secret, &GRANT).await;
     assert_eq!(answer.body["expires_in"], 10);
     let short = answer.body["access_token"].as_str().unwrap();
     clock.advance(Duration::from_secs(10));
@@ -302,13 +268,7 @@ async fn the_builder_sets_the_token_lifetime() {
         .await
         .unwrap();
     let (installed, secret, _addon) = install(&server, None).await;
-    let answer = token_form(
-        &server,
-        &installed.oauth_id,
-        &secret,
-        &[("grant_type", "client_credentials")],
-    )
-    .await;
+    let answer = token_form(&server, &installed.oauth_id, &secret, &GRANT).await;
     assert_eq!(answer.body["expires_in"], 30);
 }
 
@@ -322,37 +282,17 @@ async fn uninstall_revokes_credentials_and_tokens_at_once() {
         addon.seen().uninstalls,
         std::slice::from_ref(&installed.oauth_id)
     );
-    let sent = rest(
-        &server,
-        Method::POST,
-        "/v2/room/Ops/notification",
-        &token,
-        Some(&json!({"message": "late"})),
-    )
-    .await;
+    let sent = notify_as(&server, "Ops", &token).await;
     assert_eq!(
         sent.status, 401,
         "permissive mode takes other tokens, not revoked ones"
     );
     assert_eq!(sent.text, INVALID_SESSION);
-    let again = token_form(
-        &server,
-        &installed.oauth_id,
-        &secret,
-        &[("grant_type", "client_credentials")],
-    )
-    .await;
+    let again = token_form(&server, &installed.oauth_id, &secret, &GRANT).await;
     assert_eq!(again.status, 401);
     assert_eq!(again.text, INVALID_SESSION);
     // Other tokens still work in permissive mode.
-    let other = rest(
-        &server,
-        Method::POST,
-        "/v2/room/Ops/notification",
-        "any-token",
-        Some(&json!({"message": "still fine"})),
-    )
-    .await;
+    let other = notify_as(&server, "Ops", "any-token").await;
     assert_eq!(other.status, 204);
 }
 
@@ -369,14 +309,7 @@ name = "Ops"
     .await;
     let (installed, secret, _addon) = install(&server, Some("Ops")).await;
     let token = issue(&server, &installed.oauth_id, &secret, "send_notification").await;
-    let sent = rest(
-        &server,
-        Method::POST,
-        "/v2/room/1/notification",
-        &token,
-        Some(&json!({"message": "strict"})),
-    )
-    .await;
+    let sent = notify_as(&server, "1", &token).await;
     assert_eq!(sent.status, 204, "{}", sent.text);
     let unknown = server
         .install_addon("http://127.0.0.1:9/x", Some("Nope"))

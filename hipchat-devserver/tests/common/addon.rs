@@ -83,6 +83,24 @@ impl FakeAddon {
     }
 }
 
+/// Starts a [`FakeAddon`] and installs it into `room` (or globally): the installation,
+/// the secret the add-on received, and the add-on.
+pub async fn install(
+    server: &hipchat_devserver::DevServer,
+    room: Option<&str>,
+) -> (hipchat_devserver::InstalledAddon, String, FakeAddon) {
+    let addon = FakeAddon::start().await;
+    let installed = server
+        .install_addon(&addon.descriptor_url(), room)
+        .await
+        .expect("the add-on installs");
+    let secret = addon.seen().installs[0]["oauthSecret"]
+        .as_str()
+        .expect("a secret")
+        .to_owned();
+    (installed, secret, addon)
+}
+
 /// A descriptor for an add-on at `base` with scopes send_notification and view_room.
 pub fn descriptor(base: &str, allow_room: bool, allow_global: bool, update_url: bool) -> Value {
     let mut installable = json!({
