@@ -13,6 +13,7 @@
 //! | `GET`/`PUT`/`DELETE /admin/faults` | [`FaultConfig`] / set it / turn faults off |
 //! | `GET`/`PUT /admin/rate-limits` | [`RateLimitConfig`] |
 //! | `DELETE /admin/rate-limits/windows` | forgets every open window |
+//! | `/admin/addons…` | Connect add-ons: install, update, uninstall, list (see [`crate::api::connect::admin`]) |
 
 use axum::extract::{OriginalUri, State};
 use axum::http::StatusCode;
@@ -54,6 +55,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/rate-limits", get(get_limits).put(put_limits))
         .route("/admin/rate-limits/windows", delete(reset_windows))
+        .merge(crate::api::connect::admin::router())
 }
 
 fn room_recipient(state: &AppState, uri: &axum::http::Uri) -> Result<Recipient, ApiError> {

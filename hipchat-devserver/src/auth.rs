@@ -3,6 +3,10 @@
 //! as the group's owner; strict mode only the configured ones, with their scopes, API
 //! version, caller kind, user and room binding.
 //!
+//! Access tokens issued to installed Connect add-ons by `POST /v2/oauth/token` are a
+//! third kind, known in both modes: an add-on caller (G or R) with the granted scopes,
+//! 401 once expired or revoked (uninstall).
+//!
 //! Answers: no token or an unknown one → 401; a token lacking the scope → 403 `This
 //! action requires one of the following scopes: [u'a', u'b']` (recorded, v2 §1); a
 //! caller kind the endpoint does not allow, or a room-bound token on another room → 403.
@@ -12,6 +16,7 @@ use serde_json::Value;
 
 use crate::api::common::Query;
 use crate::config::{TokenConfig, TokenKind};
+use crate::directory::history::AddonSender;
 use crate::directory::users::OWNER_ID;
 use crate::error::ApiError;
 use crate::pyrepr;
@@ -65,7 +70,7 @@ pub struct Caller {
     pub user_id: u64,
     /// An add-on's key (strict tokens with `addon_key`): its notifications carry
     /// `notification_sender`.
-    pub addon_key: Option<String>,
+    pub addon: Option<AddonSender>,
 }
 
 impl Caller {
@@ -124,6 +129,9 @@ pub fn authenticate(
     if state.directory.lock().revoked.contains(token) {
         return Err(ApiError::invalid_session());
     }
+    if let Some(caller) = addon_caller(state, token, scopes)? {
+        return Ok(caller);
+    }
     let default_label = state
         .config
         .default_label
@@ -136,7 +144,7 @@ pub fn authenticate(
             room: None,
             kind: None,
             user_id: OWNER_ID,
-            addon_key: None,
+            addon: None,
         });
     }
     let known: &TokenConfig = state
@@ -168,6 +176,51 @@ pub fn authenticate(
         room: known.room.clone(),
         kind: Some(kind),
         user_id,
-        addon_key: known.addon_key.clone(),
+        addon: known.addon_key.clone().map(AddonSender::from_key),
     })
+}
+
+/// The caller of an access token the token endpoint issued (`None`: not one), in either
+/// mode: kind G for a global install, R bound to the room for a room install, with the
+/// granted scopes only; an expired one → 401 `Invalid OAuth session`. The add-on's
+/// notifications carry `notification_sender` with its key and oauthId.
+fn addon_caller(
+    state: &AppState,
+    token: &str,
+    scopes: &[&str],
+) -> Result<Option<Caller>, ApiError> {
+    let data = state.directory.lock();
+    let Some(issued) = data.installations.tokens.get(token) else {
+        return Ok(None);
+    };
+    let (installation, issued) = data
+        .installations
+        .token(token, state.clock.now())
+        .filter(|(_, found)| found.oauth_id == issued.oauth_id)
+        .ok_or_else(ApiError::invalid_session)?;
+    let granted = |scope: &&str| issued.scopes.iter().any(|granted| granted == scope);
+    if !scopes.is_empty() && !scopes.iter().any(granted) {
+        return Err(missing_scope(scopes));
+    }
+    let label = installation
+        .descriptor
+        .pointer("/capabilities/hipchatApiConsumer/fromName")
+        .and_then(Value::as_str)
+        .unwrap_or(&installation.name)
+        .to_owned();
+    Ok(Some(Caller {
+        token: token.to_owned(),
+        label,
+        room: installation.room_id.map(|id| id.to_string()),
+        kind: Some(if installation.room_id.is_some() {
+            TokenKind::Room
+        } else {
+            TokenKind::Group
+        }),
+        user_id: OWNER_ID,
+        addon: Some(AddonSender {
+            key: installation.key.clone(),
+            client_id: installation.oauth_id.clone(),
+        }),
+    }))
 }

@@ -9,6 +9,12 @@
 //! those keywords: `type`, `optional`, `properties`, `additionalProperties` (boolean),
 //! `items`, `enum`, `minLength`, `maxLength`; `description` and `$comment` are ignored.
 //! String lengths count code points.
+//!
+//! [`check_draft4`] reads the same keywords the draft-4 way, plus `pattern`: a property
+//! is required only when its object's `required` array names it. HipChat's add-on
+//! descriptor schema (`hipchat-addon-capabilities.schema.json`) is written so: draft-4
+//! `required` arrays, yet draft-03 unions of schemas in `type`, which draft-4 validator
+//! crates refuse as an invalid schema.
 
 use std::sync::OnceLock;
 
@@ -53,6 +59,25 @@ fn fail(path: &str, reason: impl Into<String>) -> Result<(), Violation> {
 /// server echo, or a copy of it loaded from a fixture), reporting paths under `path`.
 /// [`validate`] is `check(card, schema(), "")`.
 pub fn check(value: &Value, schema: &Value, path: &str) -> Result<(), Violation> {
+    check_in(value, schema, path, Dialect::Validictory)
+}
+
+/// Checks `value` against a schema whose objects list their required properties in
+/// `required` (draft 4), with `pattern`s; see the module docs.
+pub fn check_draft4(value: &Value, schema: &Value, path: &str) -> Result<(), Violation> {
+    check_in(value, schema, path, Dialect::Draft4)
+}
+
+/// How a schema marks required properties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dialect {
+    /// Required unless `"optional": true`.
+    Validictory,
+    /// Required when the object's `required` array names it.
+    Draft4,
+}
+
+fn check_in(value: &Value, schema: &Value, path: &str, dialect: Dialect) -> Result<(), Violation> {
     let Some(schema) = schema.as_object() else {
         return Ok(());
     };
@@ -69,10 +94,10 @@ pub fn check(value: &Value, schema: &Value, path: &str) -> Result<(), Violation>
                                 reason: format!("not of type {name}"),
                             })
                     }
-                    other => check(value, other, path),
+                    other => check_in(value, other, path, dialect),
                 };
                 match result {
-                    Ok(()) => return check_keywords(value, schema, path),
+                    Ok(()) => return check_keywords(value, schema, path, dialect),
                     Err(error) => {
                         first_error.get_or_insert(error);
                     }
@@ -87,7 +112,7 @@ pub fn check(value: &Value, schema: &Value, path: &str) -> Result<(), Violation>
                 for alternative in alternatives {
                     let kind = alternative.get("type").and_then(Value::as_str);
                     if kind.is_some_and(|name| type_matches(value, name)) {
-                        return check(value, alternative, path);
+                        return check_in(value, alternative, path, dialect);
                     }
                 }
             }
@@ -99,7 +124,7 @@ pub fn check(value: &Value, schema: &Value, path: &str) -> Result<(), Violation>
         Some(Value::String(name)) if !type_matches(value, name) => {
             fail(path, format!("not of type {name}"))
         }
-        _ => check_keywords(value, schema, path),
+        _ => check_keywords(value, schema, path, dialect),
     }
 }
 
@@ -117,7 +142,12 @@ fn type_matches(value: &Value, name: &str) -> bool {
     }
 }
 
-fn check_keywords(value: &Value, schema: &Map<String, Value>, path: &str) -> Result<(), Violation> {
+fn check_keywords(
+    value: &Value,
+    schema: &Map<String, Value>,
+    path: &str,
+    dialect: Dialect,
+) -> Result<(), Violation> {
     if let Some(Value::Array(allowed)) = schema.get("enum")
         && !allowed.contains(value)
     {
@@ -141,14 +171,20 @@ fn check_keywords(value: &Value, schema: &Map<String, Value>, path: &str) -> Res
             return fail(path, format!("length {length} is above maxLength {max}"));
         }
     }
+    if let (Value::String(text), Some(Value::String(pattern))) = (value, schema.get("pattern")) {
+        let matches = regex::Regex::new(pattern).map(|regex| regex.is_match(text));
+        if matches == Ok(false) {
+            return fail(path, format!("does not match the pattern {pattern}"));
+        }
+    }
     if let (Value::Object(object), Some(Value::Object(properties))) =
         (value, schema.get("properties"))
     {
         for (name, property) in properties {
             let child = format!("{path}/{name}");
             match object.get(name) {
-                Some(item) => check(item, property, &child)?,
-                None if is_optional(property) => {}
+                Some(item) => check_in(item, property, &child, dialect)?,
+                None if !is_required(schema, name, property, dialect) => {}
                 None => return fail(&child, "required property is missing"),
             }
         }
@@ -163,12 +199,23 @@ fn check_keywords(value: &Value, schema: &Map<String, Value>, path: &str) -> Res
     }
     if let (Value::Array(items), Some(item_schema)) = (value, schema.get("items")) {
         for (index, item) in items.iter().enumerate() {
-            check(item, item_schema, &format!("{path}/{index}"))?;
+            check_in(item, item_schema, &format!("{path}/{index}"), dialect)?;
         }
     }
     Ok(())
 }
 
-fn is_optional(schema: &Value) -> bool {
-    schema.get("optional") == Some(&Value::Bool(true))
+fn is_required(
+    parent: &Map<String, Value>,
+    name: &str,
+    property: &Value,
+    dialect: Dialect,
+) -> bool {
+    match dialect {
+        Dialect::Validictory => property.get("optional") != Some(&Value::Bool(true)),
+        Dialect::Draft4 => parent
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|required| required.iter().any(|item| item == name)),
+    }
 }

@@ -30,6 +30,8 @@
 //! mention_name = "alice" # optional: default the name without spaces
 //! email = "alice@example.com"
 //!
+//! addon_token_lifetime_secs = 3599 # Connect add-on tokens' expires_in
+//!
 //! [rate_limit]
 //! token_limit = 100      # per token and window
 //! token_window_secs = 300
@@ -61,6 +63,9 @@ pub struct Config {
     pub rate_limit: RateLimitConfig,
     /// Sender label for tokens without one (permissive mode).
     pub default_label: Option<String>,
+    /// The `expires_in` of access tokens issued to Connect add-ons, in seconds (default
+    /// 3599, spec hipchat-connect §3).
+    pub addon_token_lifetime_secs: Option<u64>,
 }
 
 /// A token the server accepts in strict mode.

@@ -17,7 +17,8 @@
 //!
 //! Layout: [`api`] (the endpoints and their layers; `api::rest` is what the REST v2
 //! endpoints beyond sending share: auth steps, paging envelopes, absolute links, JSON
-//! shapes; `api::room` the room endpoints; `api::addon` glance updates and integration links), [`directory`] (the group, users and rooms the
+//! shapes; `api::room` the room endpoints; `api::addon` glance updates and integration links; `api::connect` Connect add-ons:
+//! install, token endpoint, JWT signing), [`directory`] (the group, users, rooms and installed add-ons the
 //! REST API reads and writes), [`rooms`] (room path segments → directory rooms),
 //! [`validate`] and [`card_schema`]
 //! (body checks), [`rate_limit`], [`faults`] and [`conn`] (fault injection, resets),
@@ -61,6 +62,7 @@ pub mod store;
 pub mod validate;
 pub mod web;
 
+pub use api::connect::install::{InstalledAddon, InstalledRoom};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Config, RateLimitConfig, RoomConfig, TokenConfig};
 pub use faults::FaultConfig;
@@ -118,6 +120,13 @@ impl DevServerBuilder {
     /// Faults in force from the start.
     pub fn faults(mut self, faults: FaultConfig) -> Self {
         self.faults = faults;
+        self
+    }
+
+    /// The `expires_in` of access tokens issued to Connect add-ons (default 3599 s;
+    /// whole seconds).
+    pub fn token_lifetime(mut self, lifetime: std::time::Duration) -> Self {
+        self.config.addon_token_lifetime_secs = Some(lifetime.as_secs());
         self
     }
 
@@ -341,6 +350,67 @@ impl DevServer {
             .store
             .wait_until(|messages| messages.len() >= count)
             .await;
+    }
+
+    /// Installs the Connect add-on whose descriptor is at `descriptor_url` into `room`
+    /// (id or name; created on first use in permissive mode), or globally (spec
+    /// hipchat-connect §2.1): the descriptor is checked against HipChat's schema, the
+    /// add-on gets `{capabilitiesUrl, oauthId, oauthSecret, groupId, roomId?}` at its
+    /// `callbackUrl` and must answer 2xx. The error names the status and the problem.
+    pub async fn install_addon(
+        &self,
+        descriptor_url: &str,
+        room: Option<&str>,
+    ) -> Result<InstalledAddon, String> {
+        let capabilities_url = self.capabilities_url();
+        api::connect::install::install(&self.state, &capabilities_url, descriptor_url, room)
+            .await
+            .map_err(|error| format!("{}: {}", error.status.as_u16(), error.message))
+    }
+
+    /// Uninstalls an installation: its credentials and tokens stop working at once, and
+    /// the add-on gets `DELETE {callbackUrl}/{oauthId}`.
+    pub async fn uninstall_addon(&self, oauth_id: &str) -> Result<(), String> {
+        api::connect::install::uninstall(&self.state, oauth_id)
+            .await
+            .map_err(|error| format!("{}: {}", error.status.as_u16(), error.message))
+    }
+
+    /// Updates an installation from its descriptor URL (spec hipchat-connect §2.2).
+    pub async fn update_addon(&self, oauth_id: &str) -> Result<InstalledAddon, String> {
+        api::connect::install::update(&self.state, oauth_id)
+            .await
+            .map_err(|error| format!("{}: {}", error.status.as_u16(), error.message))
+    }
+
+    /// The installed add-ons, oldest first.
+    pub fn addons(&self) -> Vec<InstalledAddon> {
+        api::connect::install::list(&self.state)
+    }
+
+    /// The `expires_in` of add-on access tokens issued from now on (expiry follows the
+    /// server's clock, so a [`ManualClock`] expires them without waiting).
+    pub fn set_token_lifetime(&self, lifetime: std::time::Duration) {
+        self.state.directory.lock().installations.token_lifetime = Some(lifetime);
+    }
+
+    /// A JWT signed for installation `oauth_id` as HipChat signed webhooks and iframe
+    /// URLs (spec hipchat-connect §4), for `user_id` in `room_id`, issued now by the
+    /// server's clock; `None` for an unknown installation.
+    pub fn addon_jwt(&self, oauth_id: &str, user_id: u64, room_id: Option<u64>) -> Option<String> {
+        let data = self.state.directory.lock();
+        let installation = data.installations.installations.get(oauth_id)?;
+        Some(api::connect::jwt::sign_jwt(
+            installation,
+            user_id,
+            room_id,
+            self.state.clock.now(),
+        ))
+    }
+
+    /// This server's capabilities URL, as sent in install bodies by the Rust API.
+    pub fn capabilities_url(&self) -> String {
+        api::rest::Links::for_addr(self.addr).url("/v2/capabilities")
     }
 
     /// Forgets every recorded message.

@@ -3,6 +3,7 @@
 //! through to its optional SQLite file (`sqlite`); both modules depend on this one, so
 //! the file's rows need nothing from the store.
 
+use crate::directory::history::AddonSender;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -115,7 +116,7 @@ pub struct NewMessage {
     /// The user who sent it (messages), for the room's history; not recorded.
     pub user_id: Option<u64>,
     /// The sending add-on's key (notifications), for the room's history; not recorded.
-    pub addon_key: Option<String>,
+    pub addon: Option<AddonSender>,
 }
 
 impl NewMessage {
@@ -136,7 +137,7 @@ impl NewMessage {
             card: None,
             link: None,
             user_id: None,
-            addon_key: None,
+            addon: None,
         }
     }
 }

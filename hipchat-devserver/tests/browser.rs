@@ -1,7 +1,8 @@
 //! End to end in a real browser: headless Chromium driven over WebDriver (`chromedriver`,
 //! Debian's `chromium-driver`) with fantoccini. The page at `/` starts empty, then shows
 //! a notification with a card (title, lozenge) and an html notification sent through the
-//! real client, without a reload. A screenshot is saved as a test artifact:
+//! real client, without a reload; its forms make a room, set a topic, and install and
+//! uninstall a Connect add-on (a tiny one the test serves). A screenshot is saved as a test artifact:
 //! `<target dir>/test-artifacts/devserver-page.png`.
 //!
 //! Needs `chromium` and `chromedriver` on the PATH (`.ci/run` installs them). Without
@@ -301,6 +302,7 @@ async fn drive(browser: &Client, server: &DevServer) {
     assert!(lozenge.is_displayed().await.expect("displayed"));
 
     create_a_room_and_set_its_topic(browser, server).await;
+    install_and_uninstall_an_add_on(browser, server).await;
 
     let png = browser.screenshot().await.expect("screenshot");
     assert!(png.starts_with(b"\x89PNG"), "a PNG");
@@ -406,4 +408,49 @@ async fn create_a_room_and_set_its_topic(browser: &Client, server: &DevServer) {
         "the API's topic shown",
     )
     .await;
+}
+
+/// The "Add-ons" section: install the test add-on into Ops with the form, see it listed
+/// under the room, uninstall it with its button.
+async fn install_and_uninstall_an_add_on(browser: &Client, server: &DevServer) {
+    let addon = common::addon::FakeAddon::start().await;
+    browser
+        .find(Locator::Css("#addon-url"))
+        .await
+        .expect("descriptor URL input")
+        .send_keys(&addon.descriptor_url())
+        .await
+        .expect("typed");
+    browser
+        .find(Locator::Css("#addon-room"))
+        .await
+        .expect("room input")
+        .send_keys("Ops")
+        .await
+        .expect("typed");
+    click(browser, "#install-addon button").await;
+    wait_until(
+        browser,
+        r#"const row = document.querySelector('#addon-list .addon[data-key="test-addon"]');
+           return !!row && row.parentElement.querySelector("h3").textContent === "Room Ops"
+               && row.textContent.includes("Test Add-on");"#,
+        "the installed add-on listed under its room",
+    )
+    .await;
+    let installed = server.addons();
+    assert_eq!(installed.len(), 1);
+    assert_eq!(addon.seen().installs.len(), 1);
+    click(
+        browser,
+        r#"#addon-list .addon[data-key="test-addon"] button"#,
+    )
+    .await;
+    wait_until(
+        browser,
+        r#"return !document.querySelector('#addon-list .addon');"#,
+        "the add-on gone from the list",
+    )
+    .await;
+    assert!(server.addons().is_empty());
+    assert_eq!(addon.seen().uninstalls, [installed[0].oauth_id.clone()]);
 }

@@ -10,6 +10,7 @@ use axum::routing::{MethodRouter, post};
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
+use crate::directory::history::AddonSender;
 use crate::error::ApiError;
 use crate::rate_limit::Budget;
 use crate::recorded::{Kind, NewMessage, Recipient, Recorded};
@@ -114,7 +115,7 @@ pub struct Accepted {
     /// The user the token acts as.
     pub user_id: u64,
     /// The add-on key of an add-on's token.
-    pub addon_key: Option<String>,
+    pub addon: Option<AddonSender>,
     /// The room or user it goes to.
     pub recipient: Recipient,
     /// The room's numeric id, when known.
@@ -146,7 +147,7 @@ impl Accepted {
         NewMessage {
             room_id: self.room_id,
             user_id: Some(self.user_id),
-            addon_key: self.addon_key.clone(),
+            addon: self.addon.clone(),
             ..NewMessage::plain(
                 kind,
                 self.recipient.clone(),
@@ -212,7 +213,7 @@ pub fn accept(
     Ok(Step::Accepted(Accepted {
         sender: caller.label,
         user_id: caller.user_id,
-        addon_key: caller.addon_key,
+        addon: caller.addon,
         recipient,
         room_id,
         body,
@@ -275,9 +276,9 @@ pub fn peek_flood(state: &AppState, key: &str) -> HeaderMap {
 pub fn record(state: &AppState, message: NewMessage) -> Recorded {
     state.stats.accepted();
     let user_id = message.user_id;
-    let addon_key = message.addon_key.clone();
+    let addon = message.addon.clone();
     let recorded = state.store.record(message, state.clock.now());
-    crate::api::rest::history::add_recorded(state, &recorded, user_id, addon_key);
+    crate::api::rest::history::add_recorded(state, &recorded, user_id, addon);
     tracing::info!(
         seq = recorded.seq,
         recipient = ?recorded.recipient,

@@ -19,6 +19,7 @@ use crate::state::AppState;
 pub mod addon;
 pub mod capabilities;
 pub mod common;
+pub mod connect;
 pub mod emoticon;
 pub mod extension;
 pub mod file;

@@ -5,7 +5,7 @@
 use axum::Router;
 
 use super::rest::{delete, get, post, put};
-use super::{addon, capabilities, emoticon, extension, file, group, invite, oauth};
+use super::{addon, capabilities, connect, emoticon, extension, file, group, invite, oauth};
 use crate::state::AppState;
 
 /// Those routes.
@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/v2/invite/user", post(invite::invite_user_to_group))
         .route("/v2/capabilities", get(capabilities::get_capabilities))
+        .route("/v2/oauth/token", post(connect::token::issue))
         .route(
             "/v2/oauth/token/{token}",
             get(oauth::get_session).merge(delete(oauth::delete_session)),

@@ -61,9 +61,29 @@ pub struct Item {
     /// A shared link (share_link).
     pub link: Option<String>,
     /// The sending add-on's key (notifications from add-on tokens).
-    pub addon_key: Option<String>,
+    pub addon: Option<AddonSender>,
     /// Deleted items keep their place with a `null` message.
     pub deleted: bool,
+}
+
+/// The add-on that sent a notification (`notification_sender` in history).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddonSender {
+    /// The add-on's key (`notification_sender.id`).
+    pub key: String,
+    /// Its OAuth client id (`notification_sender.client_id`).
+    pub client_id: String,
+}
+
+impl AddonSender {
+    /// The sender of a configured add-on token: the client id is a stable UUID made
+    /// from the key.
+    pub fn from_key(key: String) -> Self {
+        Self {
+            client_id: crate::api::rest::shapes::client_id(&key),
+            key,
+        }
+    }
 }
 
 impl Item {
@@ -87,7 +107,7 @@ impl Item {
             attach_to: None,
             parent_id: None,
             link: None,
-            addon_key: None,
+            addon: None,
             deleted: false,
         }
     }
@@ -101,7 +121,7 @@ impl Item {
     pub fn from_recorded(
         recorded: &Recorded,
         user_id: Option<u64>,
-        addon_key: Option<String>,
+        addon: Option<AddonSender>,
         date_micros: i64,
     ) -> Option<Self> {
         let (kind, from) = match recorded.kind {
@@ -126,7 +146,7 @@ impl Item {
             item.color = Some(recorded.color.clone());
             item.card = recorded.card.as_ref().map(ToString::to_string);
             item.attach_to = recorded.attach_to.clone();
-            item.addon_key = addon_key;
+            item.addon = addon;
         }
         item.link = recorded.link.clone();
         Some(item)

@@ -7,6 +7,7 @@
 //! * [`users`]: the owner (whom permissive tokens act as) and the configured users.
 //! * [`rooms`]: rooms with members, participants, webhooks, extensions and history.
 //! * [`history`]: history items as kept (rendered by `api::rest::shapes`).
+//! * [`installations`]: installed Connect add-ons and their issued tokens.
 //!
 //! Rooms come into being by writes only: create_room, or (permissive mode) any write to
 //! an unknown room such as a notification (see [`crate::rooms::find_or_create`]). Strict
@@ -23,6 +24,7 @@ pub mod emoticons;
 pub mod files;
 pub mod group;
 pub mod history;
+pub mod installations;
 pub mod rooms;
 pub mod users;
 
@@ -53,6 +55,8 @@ pub struct Data {
     pub files: files::Files,
     /// Add-on glances, integration links and global actions.
     pub addon: addon::Addon,
+    /// Installed Connect add-ons and the tokens issued to them.
+    pub installations: installations::Installations,
     /// Tokens revoked with delete_session: answered 401 `Invalid OAuth session`.
     pub revoked: std::collections::BTreeSet<String>,
     last_date_micros: i64,
@@ -107,6 +111,12 @@ impl Directory {
                 files,
                 addon: addon::Addon::default(),
                 revoked: std::collections::BTreeSet::new(),
+                installations: installations::Installations {
+                    token_lifetime: config
+                        .addon_token_lifetime_secs
+                        .map(std::time::Duration::from_secs),
+                    ..installations::Installations::default()
+                },
                 last_date_micros: 0,
                 last_id: 0,
             }),

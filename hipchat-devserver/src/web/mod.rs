@@ -2,7 +2,10 @@
 //! (the page polls `/web/feed?after=N` for messages it has not shown yet and for the
 //! rooms). Its forms create a room (`POST /web/rooms` `{"name"}`, as create_room) and set
 //! a topic (`PUT /web/rooms/{room}/topic` `{"topic"}`, as set_topic), acting as the
-//! group's owner without a token; errors come in HipChat's shape.
+//! group's owner without a token; errors come in HipChat's shape. Its "Add-ons" section
+//! lists installed Connect add-ons per room and globally (the feed's `addons`), installs
+//! one from a descriptor URL (`POST /admin/addons`) and uninstalls (`DELETE
+//! /admin/addons/{oauthId}`).
 
 use axum::extract::{OriginalUri, State};
 use axum::response::{Html, IntoResponse, Response};
@@ -71,7 +74,8 @@ async fn feed(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> R
             })
         })
         .collect();
-    Json(json!({ "messages": messages, "rooms": rooms })).into_response()
+    let addons = crate::api::connect::install::list(&state);
+    Json(json!({ "messages": messages, "rooms": rooms, "addons": addons })).into_response()
 }
 
 /// The body of a page form, as a JSON object (400 otherwise).

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: a server on 127.0.0.1 and a raw HTTP client.
 #![allow(dead_code)]
 
+pub mod addon;
+
 use std::path::PathBuf;
 
 use hipchat_devserver::{DevServer, FaultConfig, ManualClock, RateLimitConfig};

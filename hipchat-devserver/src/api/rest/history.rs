@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::Call;
 use super::envelope;
-use crate::directory::history::Item;
+use crate::directory::history::{AddonSender, Item};
 use crate::error::ApiError;
 use crate::recorded::{Kind, Recorded};
 use crate::state::AppState;
@@ -21,14 +21,14 @@ use crate::validate;
 pub const RECENT: usize = 75;
 
 /// Adds the room history item of a recorded room message (see
-/// [`Item::from_recorded`]); `user_id` sent it (messages), `addon_key` is the sending
+/// [`Item::from_recorded`]); `user_id` sent it (messages), `addon` is the sending
 /// add-on's key (notifications). Private messages go to the private history of both
 /// users instead.
 pub fn add_recorded(
     state: &AppState,
     recorded: &Recorded,
     user_id: Option<u64>,
-    addon_key: Option<String>,
+    addon: Option<AddonSender>,
 ) {
     if recorded.kind == Kind::PrivateMessage {
         return crate::api::user::history::add_recorded(state, recorded, user_id);
@@ -37,7 +37,7 @@ pub fn add_recorded(
         return;
     };
     add(state, room_id, |_new_id, date| {
-        Item::from_recorded(recorded, user_id, addon_key, date)
+        Item::from_recorded(recorded, user_id, addon, date)
     });
 }
 

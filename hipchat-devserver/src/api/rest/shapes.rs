@@ -236,9 +236,9 @@ pub fn history_item(links: &Links, data: &Data, item: &Item) -> Value {
         if let Some(attach_to) = &item.attach_to {
             out["attach_to"] = json!(attach_to);
         }
-        if let Some(key) = &item.addon_key {
+        if let Some(addon) = &item.addon {
             out["notification_sender"] =
-                json!({"client_id": client_id(key), "id": key, "type": "addon"});
+                json!({"client_id": addon.client_id, "id": addon.key, "type": "addon"});
         }
     }
     if let Some(link) = &item.link {
