@@ -68,7 +68,8 @@ pub struct StoreError {
 }
 
 impl StoreError {
-    pub(crate) fn new(
+    /// An error of a store (yours too) doing `what` (`"read an installation"`).
+    pub fn new(
         what: &'static str,
         source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Self {
