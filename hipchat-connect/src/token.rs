@@ -100,11 +100,10 @@ impl AddonTokens {
         let lifetime = reply
             .expires_in
             .map_or(DEFAULT_LIFETIME, Duration::from_secs);
-        let margin = MAX_MARGIN.min(lifetime / 2);
         let token = SecretString::from(reply.access_token.expose_secret().to_owned());
         *cached = Some(Cached {
             token: token.clone(),
-            renew_at: Instant::now() + (lifetime - margin),
+            renew_at: Instant::now() + used_for(lifetime),
         });
         tracing::debug!(
             installation = %installation.short_id(),
@@ -174,6 +173,12 @@ impl AddonTokens {
     }
 }
 
+/// How long a token with `lifetime` is used: until `min(60 s, lifetime / 2)` before it
+/// expires (spec §3 decision; earlier frameworks renewed with no margin).
+fn used_for(lifetime: Duration) -> Duration {
+    lifetime - MAX_MARGIN.min(lifetime / 2)
+}
+
 fn key(installation: &Installation, scopes: &[String]) -> Key {
     let mut sorted: Vec<&str> = scopes.iter().map(String::as_str).collect();
     sorted.sort_unstable();
@@ -221,5 +226,23 @@ impl std::fmt::Debug for InstallationTokens {
             .field("installation", &self.installation)
             .field("scopes", &self.scopes)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_renewed_before_they_expire() {
+        let secs = Duration::from_secs;
+        assert_eq!(used_for(secs(3599)), secs(3539), "a minute early");
+        assert_eq!(used_for(secs(60)), secs(30), "half of a short lifetime");
+        assert_eq!(used_for(secs(10)), secs(5));
+        assert_eq!(
+            used_for(secs(0)),
+            secs(0),
+            "a token already expired is not used"
+        );
     }
 }
