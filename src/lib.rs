@@ -37,6 +37,12 @@ pub use hipchat_runtime::{
     default_notifier, error, filters, limits, long_message, rest, set_default, settings,
 };
 
+/// HipChat Connect add-ons: descriptor, installations, add-on tokens, signed requests
+/// (feature `connect`).
+#[cfg(feature = "connect")]
+#[doc(inline)]
+pub use hipchat_connect as connect;
+
 #[doc(hidden)]
 pub use hipchat_runtime::__private;
 

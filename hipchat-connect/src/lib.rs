@@ -6,12 +6,20 @@
 
 #![warn(missing_docs)]
 
+pub mod addon;
 pub mod descriptor;
+mod install;
 pub mod installation;
+pub mod jwt;
+mod runtime;
+mod signed;
 pub mod store;
 pub mod token;
 
+pub use addon::{Addon, AddonBuilder, AddonError, Problem};
 pub use installation::{InstallKind, Installation};
-pub use store::{InstallationStore, MemoryStore, StoreError};
+pub use runtime::{AddonRuntime, AddonRuntimeBuilder, Installed};
+pub use signed::{SignedRequest, SignedRequestRejection};
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;
+pub use store::{InstallationStore, MemoryStore, StoreError};

@@ -12,6 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
 
 use crate::installation::Installation;
+use crate::store::InstallationStore;
 
 /// The most a token is renewed before it expires (spec §3 decision).
 const MAX_MARGIN: Duration = Duration::from_secs(60);
@@ -22,6 +23,9 @@ const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 
 /// The cache key: an installation and the scopes asked for (sorted).
 type Key = (String, String);
+
+/// One key's token, behind the lock its fetch holds.
+type Slot = Arc<tokio::sync::Mutex<Option<Cached>>>;
 
 /// A token and when to stop using it.
 #[derive(Clone)]
@@ -36,7 +40,9 @@ pub struct AddonTokens {
     http: reqwest::Client,
     /// One slot per key; a slot's async lock is held while its token is fetched, so
     /// concurrent callers wait for that one request instead of each sending their own.
-    slots: Arc<Mutex<HashMap<Key, Arc<tokio::sync::Mutex<Option<Cached>>>>>>,
+    slots: Arc<Mutex<HashMap<Key, Slot>>>,
+    /// Where an installation whose credentials the server refuses is removed from.
+    store: Option<Arc<dyn InstallationStore>>,
 }
 
 impl AddonTokens {
@@ -45,10 +51,19 @@ impl AddonTokens {
         Self {
             http,
             slots: Arc::default(),
+            store: None,
         }
     }
 
-    fn slot(&self, key: &Key) -> Arc<tokio::sync::Mutex<Option<Cached>>> {
+    /// Removes from `store` an installation whose credentials the token endpoint
+    /// refuses (401): HipChat uninstalled it and the uninstall call was missed (spec
+    /// §2.3).
+    pub fn with_store(mut self, store: Arc<dyn InstallationStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    fn slot(&self, key: &Key) -> Slot {
         let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
         Arc::clone(slots.entry(key.clone()).or_default())
     }
@@ -66,14 +81,22 @@ impl AddonTokens {
         if let Some(fresh) = cached.as_ref().filter(|c| Instant::now() < c.renew_at) {
             return Ok(fresh.token.clone());
         }
-        let reply = client_credentials_token(
+        let reply = match client_credentials_token(
             &self.http,
             &installation.token_url,
             &installation.oauth_id,
             &installation.oauth_secret,
             scopes,
         )
-        .await?;
+        .await
+        {
+            Ok(reply) => reply,
+            Err(error @ Error::Unauthorized(_)) => {
+                self.revoked(installation).await;
+                return Err(error);
+            }
+            Err(error) => return Err(error),
+        };
         let lifetime = reply
             .expires_in
             .map_or(DEFAULT_LIFETIME, Duration::from_secs);
@@ -93,7 +116,12 @@ impl AddonTokens {
 
     /// Drops `token` of `installation` if it is the cached one (the API answered 401
     /// to it); whether it was.
-    pub fn forget(&self, installation: &Installation, scopes: &[String], token: &SecretString) -> bool {
+    pub fn forget(
+        &self,
+        installation: &Installation,
+        scopes: &[String],
+        token: &SecretString,
+    ) -> bool {
         let slot = self.slot(&key(installation, scopes));
         // A slot being refreshed holds a new token already: nothing to forget.
         let Ok(mut cached) = slot.try_lock() else {
@@ -106,6 +134,25 @@ impl AddonTokens {
             *cached = None;
         }
         same
+    }
+
+    /// The token endpoint refused the installation's credentials: it is gone.
+    async fn revoked(&self, installation: &Installation) {
+        self.forget_installation(&installation.oauth_id);
+        let Some(store) = &self.store else {
+            return;
+        };
+        match store.delete(&installation.oauth_id).await {
+            Ok(_) => tracing::warn!(
+                installation = %installation.short_id(),
+                "HipChat refused the installation's credentials: removed (a missed uninstall)"
+            ),
+            Err(error) => tracing::error!(
+                installation = %installation.short_id(),
+                %error,
+                "HipChat refused the installation's credentials; removing it failed"
+            ),
+        }
     }
 
     /// Drops every token of the installation `oauth_id` (uninstalled).

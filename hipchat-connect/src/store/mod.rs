@@ -37,6 +37,25 @@ pub trait InstallationStore: Send + Sync + 'static {
     fn list(&self) -> StoreFuture<'_, Vec<Installation>>;
 }
 
+/// A store shared with other code (`Arc<SqliteStore>`, `Arc<dyn InstallationStore>`).
+impl<T: InstallationStore + ?Sized> InstallationStore for std::sync::Arc<T> {
+    fn get<'a>(&'a self, oauth_id: &'a str) -> StoreFuture<'a, Option<Installation>> {
+        (**self).get(oauth_id)
+    }
+
+    fn put(&self, installation: Installation) -> StoreFuture<'_, ()> {
+        (**self).put(installation)
+    }
+
+    fn delete<'a>(&'a self, oauth_id: &'a str) -> StoreFuture<'a, bool> {
+        (**self).delete(oauth_id)
+    }
+
+    fn list(&self) -> StoreFuture<'_, Vec<Installation>> {
+        (**self).list()
+    }
+}
+
 /// A store failed: its database could not be opened, read or written.
 #[derive(Debug, thiserror::Error)]
 #[error("installation store: {what}: {source}")]
@@ -49,7 +68,8 @@ pub struct StoreError {
 }
 
 impl StoreError {
-    pub(crate) fn new(
+    /// An error of a store (yours too) doing `what` (`"read an installation"`).
+    pub fn new(
         what: &'static str,
         source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Self {

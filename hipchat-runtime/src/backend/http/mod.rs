@@ -39,7 +39,7 @@ mod wire;
 /// and `color`. Every URL shown (errors, logs) has the token replaced by `<redacted>`, and
 /// so has a server answer that echoes it. v1's rate-limit answer, 403, is
 /// [`Error::RateLimited`]. Private messages, share links, cards and `attach_to` are
-/// refused ([`ValidationError::Unsupported`](crate::ValidationError::Unsupported)).
+/// refused ([`ValidationError::Unsupported`]).
 ///
 /// ```
 /// use hipchat_runtime::backend::HttpBackend;
