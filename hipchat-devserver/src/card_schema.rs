@@ -14,7 +14,9 @@
 //! is required only when its object's `required` array names it. HipChat's add-on
 //! descriptor schema (`hipchat-addon-capabilities.schema.json`) is written so: draft-4
 //! `required` arrays, yet draft-03 unions of schemas in `type`, which draft-4 validator
-//! crates refuse as an invalid schema.
+//! crates refuse as an invalid schema. There, as in draft 4, `minLength`/`maxLength`
+//! bound strings only (Sentry's add-on sent glances with `"conditions": []`, which the
+//! schema's `minLength: 1` would refuse if it bound arrays).
 
 use std::sync::OnceLock;
 
@@ -155,7 +157,7 @@ fn check_keywords(
     }
     let length = match value {
         Value::String(text) => Some(text.chars().count()),
-        Value::Array(items) => Some(items.len()),
+        Value::Array(items) if dialect == Dialect::Validictory => Some(items.len()),
         _ => None,
     };
     if let Some(length) = length {

@@ -332,3 +332,24 @@ fn the_signed_jwt_is_for_the_installation() {
         assert!(server.addon_jwt("unknown", 1, None).is_none());
     });
 }
+
+#[tokio::test]
+async fn an_issued_token_has_a_session_and_can_be_deleted() {
+    let (server, _clock) = server().await;
+    let (installed, secret, _addon) = install(&server, Some("Ops")).await;
+    let token = issue(&server, &installed.oauth_id, &secret, "view_room").await;
+    let path = format!("/v2/oauth/token/{token}");
+    let session = rest(&server, Method::GET, &path, &token, None).await;
+    assert_eq!(session.status, 200, "{}", session.text);
+    assert_eq!(session.body["scopes"], json!(["view_room"]));
+    assert_eq!(session.body["client"]["name"], "Test Add-on");
+    assert_eq!(
+        session.body["client"]["allowed_scopes"],
+        json!(["send_notification", "view_room"])
+    );
+    assert_eq!(session.body["client"]["room"]["name"], "Ops");
+    let deleted = rest(&server, Method::DELETE, &path, &token, None).await;
+    assert_eq!(deleted.status, 204);
+    let after = rest(&server, Method::GET, "/v2/room/Ops", &token, None).await;
+    assert_eq!(after.status, 401);
+}

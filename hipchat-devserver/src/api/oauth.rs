@@ -4,7 +4,9 @@
 //! caller kind); hipchat-rb asks about the token it authenticates with.
 //!
 //! A session is a configured v2 token in strict mode, any token not revoked in
-//! permissive mode. \[decision\] An unknown or revoked `{access_token}` → 404
+//! permissive mode, and in both an unexpired token issued to a Connect add-on (its
+//! `client` is the installation: the add-on's name, the descriptor's scopes, the room of
+//! a room install; `scopes` the granted ones). \[decision\] An unknown or revoked `{access_token}` → 404
 //! `Session not found` (the path names a resource; 401 stays for the caller's own
 //! token). Tokens are never logged.
 
@@ -40,6 +42,18 @@ fn session(call: &Call) -> Result<Value, ApiError> {
     let data = call.state.directory.lock();
     if token.is_empty() || data.revoked.contains(&token) {
         return Err(missing());
+    }
+    if let Some((installation, issued)) = data.installations.token(&token, call.state.clock.now()) {
+        let room = installation
+            .room_id
+            .and_then(|id| data.rooms.get(&id))
+            .map_or(
+                Value::Null,
+                |room| json!({"id": room.id, "name": room.name}),
+            );
+        let mut answer = body(&installation.name, &installation.scopes, room);
+        answer["scopes"] = json!(issued.scopes);
+        return Ok(answer);
     }
     let every: Vec<String> = SCOPES.iter().map(|(id, _, _)| (*id).to_owned()).collect();
     let default_label = call

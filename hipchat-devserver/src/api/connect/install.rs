@@ -18,6 +18,10 @@
 //!   to `updateCallbackUrl` when declared, else a fresh install body (same credentials)
 //!   to `callbackUrl` (§2.2).
 //!
+//! The schema is applied as written (see [`card_schema::check_draft4`]): a single
+//! `webhook` object, as the ACE template had, is refused (400 naming
+//! `/capabilities/webhook`); add-ons should send arrays.
+//!
 //! \[decision\] A descriptor without `installable.callbackUrl` installs without any POST
 //! (an add-on that needs no credentials); the add-on's HTTP failures are 502, problems
 //! with the descriptor 400, an unknown room 404.
@@ -416,4 +420,39 @@ fn client() -> reqwest::Client {
         .no_proxy()
         .build()
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn descriptor(name: &str) -> Value {
+        let path = format!(
+            "{}/../fixtures/hipchat-connect/addon-descriptor.{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn real_descriptors_pass_the_schema() {
+        for name in [
+            "ac-koa-hipchat",
+            "gorillastack",
+            "songwhipper-sample",
+            "sentry-hipchat-ac",
+        ] {
+            let result = card_schema::check_draft4(&descriptor(name), schema(), "");
+            assert_eq!(result, Ok(()), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_webhook_object_breaks_the_schema() {
+        // The ACE template's single `webhook` object: the schema wants an array.
+        let violation =
+            card_schema::check_draft4(&descriptor("ace-hipchat-template"), schema(), "")
+                .unwrap_err();
+        assert_eq!(violation.path, "/capabilities/webhook");
+    }
 }
