@@ -1,6 +1,7 @@
 //! Where installations are kept: one trait, [`InstallationStore`], and its
 //! implementations: [`MemoryStore`] (tests, one process), [`SqliteStore`] (the embedded
-//! default, one file; feature `sqlite`).
+//! default, one file; feature `sqlite`), and [`EncryptedStore`], which seals the
+//! secrets of any of them.
 //!
 //! Every lookup goes to the store: no instance keeps a cache that would go on accepting
 //! the JWTs of an installation another instance removed.
@@ -10,10 +11,12 @@ use std::pin::Pin;
 
 use crate::installation::Installation;
 
+mod encrypted;
 mod memory;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+pub use encrypted::{EncryptedStore, SecretKey};
 pub use memory::MemoryStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
