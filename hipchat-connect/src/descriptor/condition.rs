@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::one_or_many;
-use super::open_enum::open_enum;
+use hipchat_runtime::__open_enum as open_enum;
 
 open_enum! {
     /// A built-in condition (`condition`). Glances take the first four and

@@ -13,7 +13,7 @@ mod capabilities;
 mod condition;
 mod modules;
 pub mod one_or_many;
-mod open_enum;
+
 mod scope;
 mod values;
 

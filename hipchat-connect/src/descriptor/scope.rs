@@ -1,6 +1,6 @@
 //! API scopes an add-on asks for (`hipchatApiConsumer.scopes`, spec §1).
 
-use super::open_enum::open_enum;
+use hipchat_runtime::__open_enum as open_enum;
 
 open_enum! {
     /// One API scope, as `hipchatApiConsumer.scopes` spells it. The add-on token is

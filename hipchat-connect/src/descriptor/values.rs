@@ -2,7 +2,7 @@
 //! an open enum. Webhook events and `authentication` are the REST model's own
 //! ([`WebhookEvent`], [`Authentication`]): one type per wire value list.
 
-use super::open_enum::open_enum;
+use hipchat_runtime::__open_enum as open_enum;
 
 /// The room event a webhook subscribes to (`webhook[].event`, spec §5): the REST
 /// model's type, shared with room webhooks registered through the API.

@@ -7,12 +7,18 @@
 //! `From`/`parse` rather than by writing `Other("public")` by hand: that would serialize as
 //! `public` and read back as the known variant.
 
-/// Defines an open enum: known wire values plus `Other(String)`.
-macro_rules! open_enum {
+/// Defines an open enum: the listed values, each with its wire spelling (the first is
+/// the one written; any further ones, after `|`, are accepted when reading), and
+/// `Other(String)` for anything else. Generates `KNOWN`, `as_str`, `is_known`,
+/// `Display`, `From<&str>`, `From<String>`, an infallible `FromStr`, and serde by wire
+/// name. Shared with hipchat-connect's descriptor (as `hipchat_runtime::__open_enum`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __open_enum {
     (
         $(#[$meta:meta])*
-        $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )+
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal $(| $alias:literal)* ),+ $(,)?
         }
     ) => {
         $(#[$meta])*
@@ -51,7 +57,7 @@ macro_rules! open_enum {
         impl From<&str> for $name {
             fn from(value: &str) -> Self {
                 match value {
-                    $( $wire => $name::$variant, )+
+                    $( $wire $(| $alias)* => $name::$variant, )+
                     other => $name::Other(other.to_owned()),
                 }
             }
@@ -59,9 +65,9 @@ macro_rules! open_enum {
 
         impl From<String> for $name {
             fn from(value: String) -> Self {
-                match value.as_str() {
-                    $( $wire => $name::$variant, )+
-                    _ => $name::Other(value),
+                match $name::from(value.as_str()) {
+                    $name::Other(_) => $name::Other(value),
+                    known => known,
                 }
             }
         }
@@ -88,10 +94,11 @@ macro_rules! open_enum {
         }
     };
 }
+use crate::__open_enum as open_enum;
 
 open_enum! {
     /// A room's `privacy`.
-    Privacy {
+    pub enum Privacy {
         /// `public`: anyone in the group can join.
         Public = "public",
         /// `private`: members only.
@@ -101,7 +108,7 @@ open_enum! {
 
 open_enum! {
     /// A member's role in a private room (`room_roles`).
-    RoomRole {
+    pub enum RoomRole {
         /// `room_member`.
         Member = "room_member",
         /// `room_admin`.
@@ -111,7 +118,7 @@ open_enum! {
 
 open_enum! {
     /// The `type` of a history item.
-    HistoryItemType {
+    pub enum HistoryItemType {
         /// `message`: a user's message (`from` is a user reference).
         Message = "message",
         /// `notification`: sent by an integration (`from` is a string).
@@ -125,7 +132,7 @@ open_enum! {
 
 open_enum! {
     /// The room event a webhook listens to (spec §6).
-    WebhookEvent {
+    pub enum WebhookEvent {
         /// `room_archived`.
         RoomArchived = "room_archived",
         /// `room_created`.
@@ -151,7 +158,7 @@ open_enum! {
 
 open_enum! {
     /// Which emoticons `GET /v2/emoticon` lists (`type`).
-    EmoticonType {
+    pub enum EmoticonType {
         /// `global`: HipChat's own.
         Global = "global",
         /// `group`: the group's custom ones.
@@ -163,7 +170,7 @@ open_enum! {
 
 open_enum! {
     /// A user's presence `show`.
-    PresenceShow {
+    pub enum PresenceShow {
         /// `away`.
         Away = "away",
         /// `chat`: available.
@@ -177,7 +184,7 @@ open_enum! {
 
 open_enum! {
     /// How HipChat authenticates the requests of an add-on webhook.
-    WebhookAuthentication {
+    pub enum WebhookAuthentication {
         /// `jwt`: a signed JWT.
         Jwt = "jwt",
         /// `none` (the default).
@@ -187,7 +194,7 @@ open_enum! {
 
 open_enum! {
     /// The `message_format` of a received notification.
-    MessageFormat {
+    pub enum MessageFormat {
         /// `html`.
         Html = "html",
         /// `text`.
@@ -202,7 +209,7 @@ open_enum! {
     /// a received item must never fail to parse because HipChat stored or added a color we do
     /// not know, and one unknown color would otherwise lose a whole history page.
     /// [`MessageColor::to_color`] converts the known ones.
-    MessageColor {
+    pub enum MessageColor {
         /// `yellow`.
         Yellow = "yellow",
         /// `green`.
@@ -233,7 +240,7 @@ impl From<hipchat_spec::Color> for MessageColor {
 
 open_enum! {
     /// The `type` of a link preview in a message's `message_links`.
-    MessageLinkType {
+    pub enum MessageLinkType {
         /// `image` (recorded).
         Image = "image",
         /// `link`: a page preview.
