@@ -92,6 +92,25 @@ async fn a_room_install_greets_the_room_as_the_add_on_and_uninstall_takes_it_all
         "sent as the add-on: {history:?}"
     );
 
+    // Through a queued backend too: pacing and retries around the same backend.
+    let installed_again = runtime
+        .installation(&installed.oauth_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let queued = hipchat::backend::QueuedBackend::new(installed_again.backend().unwrap());
+    let notifier = hipchat::Notifier::with_backend(installed_again.settings(), queued).unwrap();
+    notifier
+        .send(Message::new("Queued as the add-on"))
+        .await
+        .unwrap();
+    let report = notifier.flush().await;
+    assert!(report.is_complete(), "{report:?}");
+    assert_eq!(
+        messages_in(&server, "Ops", 2).await[1],
+        "Queued as the add-on"
+    );
+
     // The installation's REST client works with its add-on token.
     let installation = runtime
         .installation(&installed.oauth_id)

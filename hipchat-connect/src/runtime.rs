@@ -269,12 +269,32 @@ impl Installed {
     /// room by default (a group installation has no default room). `#[hipchat]`
     /// notifications and cards go `.notify().via(&notifier)`.
     pub fn notifier(&self) -> Result<Notifier, hipchat_runtime::Error> {
-        let mut settings = Settings::new();
-        if let Some(room) = self.installation.room_id {
-            settings = settings.room(room.to_string());
+        Notifier::with_backend(self.settings(), self.backend()?)
+    }
+
+    /// The http backend sending as the installation, for a notifier of your own: wrap it
+    /// in a [`QueuedBackend`](hipchat_runtime::backend::QueuedBackend) for pacing,
+    /// retries and a durable outbox.
+    ///
+    /// ```no_run
+    /// # fn run(installed: hipchat_connect::Installed) -> Result<(), hipchat_runtime::Error> {
+    /// use hipchat_runtime::backend::QueuedBackend;
+    ///
+    /// let queued = QueuedBackend::new(installed.backend()?);
+    /// let notifier = hipchat_runtime::Notifier::with_backend(installed.settings(), queued)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn backend(&self) -> Result<HttpBackend, hipchat_runtime::ConfigError> {
+        Ok(HttpBackend::from_client(self.client()?))
+    }
+
+    /// Settings naming the installation's room as the default (none for a group
+    /// installation).
+    pub fn settings(&self) -> Settings {
+        match self.installation.room_id {
+            Some(room) => Settings::new().room(room.to_string()),
+            None => Settings::new(),
         }
-        let backend = HttpBackend::from_client(self.client()?);
-        Notifier::with_backend(settings, backend)
     }
 }
 
