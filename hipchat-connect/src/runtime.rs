@@ -217,6 +217,13 @@ impl AddonRuntimeBuilder {
 
     /// The runtime.
     pub fn build(self) -> Result<AddonRuntime, hipchat_runtime::ConfigError> {
+        if self.allowed_hosts.is_open() {
+            tracing::warn!(
+                addon = self.addon.key(),
+                "no host allow-list: any server may install this add-on, and each install \
+                 makes it fetch the URLs the install names (set AddonRuntimeBuilder::allow_hosts)"
+            );
+        }
         let http = hipchat_runtime::rest::http_client(self.timeout)?;
         let scopes = self
             .addon

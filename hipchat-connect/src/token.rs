@@ -9,6 +9,7 @@ use std::time::Duration;
 use hipchat_runtime::Error;
 use hipchat_runtime::rest::{TokenFuture, TokenSource, client_credentials_token};
 use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
 use tokio::time::Instant;
 
 use crate::installation::Installation;
@@ -21,11 +22,28 @@ const MAX_MARGIN: Duration = Duration::from_secs(60);
 /// mention (1 h).
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 
-/// The cache key: an installation and the scopes asked for (sorted).
-type Key = (String, String);
+/// The longest a token is kept, whatever the server says (an `expires_in` of years, or
+/// one that would overflow the clock, is read as a day).
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// How long a failed token request answers for the callers that waited on it: they get
+/// its failure instead of each sending a request of their own in turn.
+const FAILURE_HOLD: Duration = Duration::from_secs(2);
+
+/// The cache key: the installation's `oauthId`, token URL and a digest of its secret
+/// (a reinstalled installation, with new credentials, never gets an old token), and the
+/// scopes asked for (sorted).
+type Key = (String, String, String, String);
 
 /// One key's token, behind the lock its fetch holds.
-type Slot = Arc<tokio::sync::Mutex<Option<Cached>>>;
+type Slot = Arc<tokio::sync::Mutex<SlotState>>;
+
+/// What a slot knows: a token, or the failure of the last request.
+#[derive(Default)]
+struct SlotState {
+    cached: Option<Cached>,
+    failed: Option<(Instant, String)>,
+}
 
 /// A token and when to stop using it.
 #[derive(Clone)]
@@ -77,9 +95,20 @@ impl AddonTokens {
     ) -> Result<SecretString, Error> {
         let key = key(installation, scopes);
         let slot = self.slot(&key);
-        let mut cached = slot.lock().await;
-        if let Some(fresh) = cached.as_ref().filter(|c| Instant::now() < c.renew_at) {
+        let mut state = slot.lock().await;
+        if let Some(fresh) = state
+            .cached
+            .as_ref()
+            .filter(|c| Instant::now() < c.renew_at)
+        {
             return Ok(fresh.token.clone());
+        }
+        if let Some((at, reason)) = &state.failed
+            && at.elapsed() < FAILURE_HOLD
+        {
+            return Err(Error::backend(format!(
+                "the add-on token request failed moments ago: {reason}"
+            )));
         }
         let reply = match client_credentials_token(
             &self.http,
@@ -91,17 +120,21 @@ impl AddonTokens {
         .await
         {
             Ok(reply) => reply,
-            Err(error @ Error::Unauthorized(_)) => {
-                self.revoked(installation).await;
+            Err(error) => {
+                state.failed = Some((Instant::now(), error.to_string()));
+                if matches!(error, Error::Unauthorized(_)) {
+                    self.revoked(installation).await;
+                }
                 return Err(error);
             }
-            Err(error) => return Err(error),
         };
         let lifetime = reply
             .expires_in
-            .map_or(DEFAULT_LIFETIME, Duration::from_secs);
+            .map_or(DEFAULT_LIFETIME, Duration::from_secs)
+            .min(MAX_LIFETIME);
         let token = SecretString::from(reply.access_token.expose_secret().to_owned());
-        *cached = Some(Cached {
+        state.failed = None;
+        state.cached = Some(Cached {
             token: token.clone(),
             renew_at: Instant::now() + used_for(lifetime),
         });
@@ -123,24 +156,38 @@ impl AddonTokens {
     ) -> bool {
         let slot = self.slot(&key(installation, scopes));
         // A slot being refreshed holds a new token already: nothing to forget.
-        let Ok(mut cached) = slot.try_lock() else {
+        let Ok(mut state) = slot.try_lock() else {
             return true;
         };
-        let same = cached
+        let same = state
+            .cached
             .as_ref()
             .is_some_and(|c| c.token.expose_secret() == token.expose_secret());
         if same {
-            *cached = None;
+            state.cached = None;
         }
         same
     }
 
     /// The token endpoint refused the installation's credentials: it is gone.
     async fn revoked(&self, installation: &Installation) {
-        self.forget_installation(&installation.oauth_id);
         let Some(store) = &self.store else {
             return;
         };
+        // Only the record whose credentials were refused: a newer installation under
+        // the same oauthId (reinstalled) keeps its own.
+        let same = match store.get(&installation.oauth_id).await {
+            Ok(Some(stored)) => {
+                stored.token_url == installation.token_url
+                    && stored.oauth_secret.expose_secret()
+                        == installation.oauth_secret.expose_secret()
+            }
+            Ok(None) | Err(_) => false,
+        };
+        if !same {
+            return;
+        }
+        self.forget_installation(&installation.oauth_id);
         match store.delete(&installation.oauth_id).await {
             Ok(_) => tracing::warn!(
                 installation = %installation.short_id(),
@@ -159,7 +206,7 @@ impl AddonTokens {
         self.slots
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .retain(|(id, _), _| id != oauth_id);
+            .retain(|(id, ..), _| id != oauth_id);
     }
 
     /// The token source of `installation` with `scopes`, for a REST client.
@@ -183,7 +230,14 @@ fn key(installation: &Installation, scopes: &[String]) -> Key {
     let mut sorted: Vec<&str> = scopes.iter().map(String::as_str).collect();
     sorted.sort_unstable();
     sorted.dedup();
-    (installation.oauth_id.clone(), sorted.join(" "))
+    let digest = Sha256::digest(installation.oauth_secret.expose_secret().as_bytes());
+    let fingerprint: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    (
+        installation.oauth_id.clone(),
+        installation.token_url.to_string(),
+        fingerprint,
+        sorted.join(" "),
+    )
 }
 
 impl std::fmt::Debug for AddonTokens {

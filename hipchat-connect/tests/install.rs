@@ -90,6 +90,10 @@ async fn fake_hipchat() -> Fake {
     let router = Router::new()
         .route("/v2/capabilities", get(capabilities))
         .route("/v2/oauth/token", post(token))
+        .route(
+            "/installable/r-1",
+            get(|| async { axum::Json(json!({"oauthId": "r-1", "capabilitiesUrl": "x"})) }),
+        )
         .with_state(fake.clone());
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     fake
@@ -263,18 +267,39 @@ async fn the_redirect_uninstall_fetches_the_installable_and_redirects() {
     let (_, store, url) = addon(true, &[]).await;
     post_install(&url, &install_body(&fake, "r-1", Some(3))).await;
     assert!(store.get("r-1").await.unwrap().is_some());
-    let installable = serve(Router::new().route(
-        "/installable/r-1",
-        get(|| async { axum::Json(json!({"oauthId": "r-1", "capabilitiesUrl": "x"})) }),
-    ))
-    .await;
-    let host = installable.trim_start_matches("http://").to_owned();
-    let answer = reqwest::Client::builder()
+    let no_redirects = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap()
+        .unwrap();
+
+    // Not on the HipChat server it was installed from: neither fetched nor followed.
+    let evil = serve(Router::new().route(
+        "/installable/r-1",
+        get(|| async { axum::Json(json!({"oauthId": "r-1"})) }),
+    ))
+    .await;
+    for (installable, redirect) in [
+        (format!("{evil}/installable/r-1"), format!("{evil}/phish")),
+        (
+            format!("{}/installable/r-1", fake.url),
+            format!("{evil}/phish"),
+        ),
+    ] {
+        let answer = no_redirects
+            .get(format!(
+                "{url}/uninstalled?installable_url={installable}&redirect_url={redirect}"
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 403, "{installable} → {redirect}");
+    }
+    assert!(store.get("r-1").await.unwrap().is_some());
+
+    let answer = no_redirects
         .get(format!(
-            "{url}/uninstalled?installable_url={installable}/installable/r-1&redirect_url=http://{host}/done"
+            "{url}/uninstalled?installable_url={0}/installable/r-1&redirect_url={0}/done",
+            fake.url
         ))
         .send()
         .await
@@ -282,12 +307,34 @@ async fn the_redirect_uninstall_fetches_the_installable_and_redirects() {
     assert_eq!(answer.status(), 302);
     assert_eq!(
         answer.headers()["location"].to_str().unwrap(),
-        format!("http://{host}/done")
+        format!("{}/done", fake.url)
     );
     assert!(store.get("r-1").await.unwrap().is_none());
 
     let missing = reqwest::get(format!("{url}/uninstalled")).await.unwrap();
     assert_eq!(missing.status(), 400);
+}
+
+#[tokio::test]
+async fn an_installation_cannot_be_taken_over_through_the_install_callback() {
+    let fake = fake_hipchat().await;
+    let attacker = fake_hipchat().await;
+    let (_, store, url) = addon(true, &[]).await;
+    post_install(&url, &install_body(&fake, "victim", Some(3))).await;
+
+    // No secret: never the stored one sent anywhere.
+    let mut body = install_body(&attacker, "victim", Some(99));
+    body.as_object_mut().unwrap().remove("oauthSecret");
+    let (status, _) = post_install(&url, &body).await;
+    assert_eq!(status, 400);
+    // The same oauthId with credentials of another server.
+    let (status, reason) = post_install(&url, &install_body(&attacker, "victim", Some(99))).await;
+    assert_eq!(status, 403, "{reason}");
+    assert!(attacker.token_requests.lock().unwrap().is_empty());
+    assert_eq!(attacker.capabilities_requests.load(Ordering::SeqCst), 0);
+    let kept = store.get("victim").await.unwrap().unwrap();
+    assert_eq!(kept.room_id, Some(3));
+    assert!(kept.capabilities_url.as_str().starts_with(&fake.url));
 }
 
 #[tokio::test]

@@ -49,44 +49,64 @@ struct ApiProvider {
     url: String,
 }
 
-/// GETs `capabilities_url` and reads the server's URLs from it.
+/// HipChat's capabilities document is a few KiB; an answer larger than this is not one.
+pub(crate) const MAX_DOCUMENT: usize = 64 * 1024;
+
+/// GETs `capabilities_url` (`as_sent`, the URL as the install body wrote it) and reads
+/// the server's URLs from it.
 pub(crate) async fn fetch(
     http: &reqwest::Client,
     capabilities_url: &Url,
+    as_sent: &str,
 ) -> Result<ServerUrls, Refusal> {
-    let answer = http
-        .get(capabilities_url.clone())
-        .send()
-        .await
-        .map_err(|e| {
-            Refusal::bad_request(format!(
-                "could not fetch the capabilities document {capabilities_url}: {}",
-                e.without_url()
-            ))
-        })?;
+    let body = get_capped(http, capabilities_url, "the capabilities document").await?;
+    read(capabilities_url, as_sent, &body)
+}
+
+/// GETs `url` and reads at most [`MAX_DOCUMENT`] bytes of a success answer; `what`
+/// names the document in refusals.
+pub(crate) async fn get_capped(
+    http: &reqwest::Client,
+    url: &Url,
+    what: &str,
+) -> Result<Vec<u8>, Refusal> {
+    let mut answer = http.get(url.clone()).send().await.map_err(|e| {
+        Refusal::bad_request(format!("could not fetch {what} {url}: {}", e.without_url()))
+    })?;
     if !answer.status().is_success() {
         return Err(Refusal::bad_request(format!(
-            "the capabilities document {capabilities_url} answered {}",
+            "{what} {url} answered {}",
             answer.status()
         )));
     }
-    let body = answer.bytes().await.map_err(|e| {
-        Refusal::bad_request(format!(
-            "could not read the capabilities document {capabilities_url}: {}",
-            e.without_url()
-        ))
-    })?;
-    read(capabilities_url, &body)
+    let mut body = Vec::new();
+    while let Some(chunk) = answer.chunk().await.map_err(|e| {
+        Refusal::bad_request(format!("could not read {what} {url}: {}", e.without_url()))
+    })? {
+        if body.len() + chunk.len() > MAX_DOCUMENT {
+            return Err(Refusal::bad_request(format!(
+                "{what} {url} is larger than {} KiB",
+                MAX_DOCUMENT / 1024
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
-/// Reads a fetched document: `links.self` must be the URL it was fetched from.
-pub(crate) fn read(capabilities_url: &Url, body: &[u8]) -> Result<ServerUrls, Refusal> {
+/// Reads a fetched document: `links.self` must be, byte for byte, the URL the install
+/// body sent (`as_sent`).
+pub(crate) fn read(
+    capabilities_url: &Url,
+    as_sent: &str,
+    body: &[u8],
+) -> Result<ServerUrls, Refusal> {
     let document: Document = serde_json::from_slice(body).map_err(|e| {
         Refusal::bad_request(format!(
             "the capabilities document {capabilities_url} is not one: {e}"
         ))
     })?;
-    if document.links.self_url != capabilities_url.as_str() {
+    if document.links.self_url != as_sent {
         return Err(Refusal::bad_request(format!(
             "the capabilities document {capabilities_url} names itself {:?}: \
              not the document the installation named",
@@ -154,7 +174,7 @@ mod tests {
     fn reads_the_recorded_document() {
         let document: serde_json::Value = serde_json::from_str(FIXTURE).unwrap();
         let url = Url::parse(document["links"]["self"].as_str().unwrap()).unwrap();
-        let urls = read(&url, FIXTURE.as_bytes()).unwrap();
+        let urls = read(&url, url.as_str(), FIXTURE.as_bytes()).unwrap();
         assert!(
             urls.token_url.as_str().ends_with("/v2/oauth/token"),
             "{urls:?}"
@@ -166,7 +186,7 @@ mod tests {
     #[test]
     fn a_document_that_names_another_url_is_refused() {
         let other = Url::parse("https://evil.example/v2/capabilities").unwrap();
-        let refusal = read(&other, FIXTURE.as_bytes()).unwrap_err();
+        let refusal = read(&other, other.as_str(), FIXTURE.as_bytes()).unwrap_err();
         assert_eq!(refusal.status, axum::http::StatusCode::BAD_REQUEST);
         assert!(
             refusal.reason.contains("names itself"),
@@ -185,7 +205,7 @@ mod tests {
                 "hipchatApiProvider": {"url": "https://h/v2/"}
             }
         });
-        let urls = read(&url, body.to_string().as_bytes()).unwrap();
+        let urls = read(&url, url.as_str(), body.to_string().as_bytes()).unwrap();
         assert_eq!(urls.api_base.as_str(), "https://h/v2");
     }
 }

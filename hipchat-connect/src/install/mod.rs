@@ -124,27 +124,30 @@ async fn accept(shared: &Shared, body: InstallBody) -> Result<Installation, Refu
     if body.oauth_id.trim().is_empty() {
         return Err(Refusal::bad_request("oauthId is missing"));
     }
-    let (secret, group_id, group_name) = match body.oauth_secret {
-        Some(secret) => (SecretString::from(secret), body.group_id, None),
-        None => {
-            // §2.2: an update carries no secret; the installation must exist.
-            let existing = shared
-                .store
-                .get(&body.oauth_id)
-                .await
-                .map_err(|e| Refusal::unavailable(format!("the installation store failed: {e}")))?
-                .ok_or_else(|| {
-                    Refusal::bad_request(
-                        "an update (no oauthSecret) for an installation this add-on does not have",
-                    )
-                })?;
-            (
-                existing.oauth_secret,
-                body.group_id.or(Some(existing.group_id)),
-                existing.group_name,
-            )
-        }
-    };
+    // HipChat sends a body without the secret only to a declared updateCallbackUrl
+    // (spec §2.2), which this add-on does not declare: here it can only be someone
+    // trying to reuse a stored secret.
+    let secret = body
+        .oauth_secret
+        .map(SecretString::from)
+        .ok_or_else(|| Refusal::bad_request("oauthSecret is missing: the install body has one"))?;
+    // An installation this add-on has may be replaced (HipChat reinstalling) only by
+    // the HipChat server that installed it; another server could otherwise take it over
+    // with credentials of its own.
+    let existing = shared
+        .store
+        .get(&body.oauth_id)
+        .await
+        .map_err(|e| Refusal::unavailable(format!("the installation store failed: {e}")))?;
+    if existing
+        .is_some_and(|existing| existing.capabilities_url.as_str() != capabilities_url.as_str())
+    {
+        return Err(Refusal::forbidden(
+            "this oauthId is installed from another HipChat server",
+        ));
+    }
+    let group_id = body.group_id;
+    let group_name = None;
     // b. The install kind the descriptor allows.
     let kind = match body.room_id {
         Some(_) => InstallKind::Room,
@@ -165,7 +168,7 @@ async fn accept(shared: &Shared, body: InstallBody) -> Result<Installation, Refu
     }
     let group_id = group_id.ok_or_else(|| Refusal::bad_request("groupId is missing"))?;
     // c, d. The server's URLs, from a document that names itself as asked.
-    let urls = capabilities::fetch(&shared.http, &capabilities_url).await?;
+    let urls = capabilities::fetch(&shared.http, &capabilities_url, &body.capabilities_url).await?;
     let mut installation = Installation {
         oauth_id: body.oauth_id,
         oauth_secret: secret,
@@ -281,36 +284,43 @@ async fn redirect_target(
     let redirect = parse("redirect_url", query.redirect_url)?;
     shared.allowed_hosts.check(&installable)?;
     shared.allowed_hosts.check(&redirect)?;
-    if shared.allowed_hosts.is_open() && installable.host_str() != redirect.host_str() {
-        // With no allow-list, the two URLs must at least name the same HipChat.
+    // Only a HipChat server the add-on is installed from is asked, and the browser is
+    // only sent back there: a query string must not make the add-on fetch, or redirect
+    // to, an arbitrary URL.
+    let installations = shared
+        .store
+        .list()
+        .await
+        .map_err(|e| Refusal::unavailable(format!("the installation store failed: {e}")))?;
+    let from_installed_server = |url: &Url| {
+        installations
+            .iter()
+            .any(|i| same_origin(&i.capabilities_url, url))
+    };
+    if !from_installed_server(&installable) || !same_origin(&installable, &redirect) {
         return Err(Refusal::forbidden(
-            "installable_url and redirect_url name different hosts",
+            "installable_url and redirect_url must be on a HipChat server this add-on is installed from",
         ));
     }
-    let answer = shared
-        .http
-        .get(installable.clone())
-        .send()
-        .await
-        .map_err(|e| {
-            Refusal::bad_request(format!(
-                "could not fetch installable_url: {}",
-                e.without_url()
-            ))
-        })?;
-    if !answer.status().is_success() {
-        return Err(Refusal::bad_request(format!(
-            "installable_url answered {}",
-            answer.status()
-        )));
+    let body = capabilities::get_capped(&shared.http, &installable, "installable_url").await?;
+    let installable_doc: Installable = serde_json::from_slice(&body)
+        .map_err(|_| Refusal::bad_request("installable_url did not answer with an oauthId"))?;
+    let known = installations.iter().any(|i| {
+        i.oauth_id == installable_doc.oauth_id && same_origin(&i.capabilities_url, &installable)
+    });
+    if !known {
+        return Err(Refusal::bad_request(
+            "installable_url names no installation of this add-on from that server",
+        ));
     }
-    let installable: Installable = answer.json().await.map_err(|e| {
-        Refusal::bad_request(format!(
-            "installable_url did not answer with an oauthId: {}",
-            e.without_url()
-        ))
-    })?;
-    Ok((installable.oauth_id, redirect))
+    Ok((installable_doc.oauth_id, redirect))
+}
+
+/// Same scheme, host and port.
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 /// `GET <descriptor path>`: the descriptor.

@@ -6,7 +6,7 @@ use std::fmt;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
-use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -84,7 +84,15 @@ impl<S: InstallationStore> EncryptedStore<S> {
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
         let sealed = self
             .cipher
-            .encrypt(&nonce, installation.oauth_secret.expose_secret().as_bytes())
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: installation.oauth_secret.expose_secret().as_bytes(),
+                    // Bound to its row: a sealed secret moved to another installation
+                    // does not open.
+                    aad: installation.oauth_id.as_bytes(),
+                },
+            )
             .map_err(|_| StoreError::new("seal a secret", "encryption failed"))?;
         let mut bytes = nonce.to_vec();
         bytes.extend_from_slice(&sealed);
@@ -105,7 +113,8 @@ impl<S: InstallationStore> EncryptedStore<S> {
             StoreError::new(
                 "open a sealed secret",
                 format!(
-                    "installation {} was sealed with another key, or the record is damaged",
+                    "installation {} was sealed with another key or for another \
+                     installation, or the record is damaged",
                     installation.short_id()
                 ),
             )
@@ -117,7 +126,13 @@ impl<S: InstallationStore> EncryptedStore<S> {
         let (nonce, sealed) = bytes.split_at(NONCE_LEN);
         let plain = self
             .cipher
-            .decrypt(XNonce::from_slice(nonce), sealed)
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: sealed,
+                    aad: installation.oauth_id.as_bytes(),
+                },
+            )
             .map_err(|_| refused())?;
         let secret = String::from_utf8(plain).map_err(|_| refused())?;
         installation.oauth_secret = SecretString::from(secret);

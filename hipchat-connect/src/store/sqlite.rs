@@ -26,6 +26,13 @@ impl SqliteStore {
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref().to_owned();
         let connection = Connection::open(&path).map_err(|e| StoreError::new("open", e))?;
+        // The file holds the installations' secrets: its owner only.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| StoreError::new("restrict the file to its owner", e))?;
+        }
         // Several processes may share the file: wait for a writer rather than fail.
         connection
             .busy_timeout(Duration::from_secs(5))

@@ -9,6 +9,9 @@ use crate::Error;
 use crate::rest::model::TokenResponse;
 use crate::rest::response::{self, Subject, error_from, transport_error};
 
+/// A token reply is a few hundred bytes; a larger one is not HipChat's.
+const MAX_TOKEN_REPLY: usize = 64 * 1024;
+
 /// Asks `token_url` for an access token with `scopes` as the OAuth client `client_id`
 /// (an installation's `oauthId`) and `client_secret`: `grant_type=client_credentials`,
 /// the scopes space-separated, the credentials in `Authorization: Basic` (never in the
@@ -47,10 +50,25 @@ pub async fn client_credentials_token(
             &SecretString::from(client_id.to_owned()),
         ));
     }
-    let body = answer
-        .bytes()
+    let mut answer = answer;
+    let mut body = Vec::new();
+    while let Some(chunk) = answer
+        .chunk()
         .await
-        .map_err(|source| transport_error(source, token_url.to_string()))?;
+        .map_err(|source| transport_error(source, token_url.to_string()))?
+    {
+        if body.len() + chunk.len() > MAX_TOKEN_REPLY {
+            return Err(Error::Decode {
+                endpoint: token_url.to_string(),
+                source: format!(
+                    "the token reply is larger than {} KiB",
+                    MAX_TOKEN_REPLY / 1024
+                )
+                .into(),
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
     serde_json::from_slice(&body).map_err(|source| Error::Decode {
         endpoint: token_url.to_string(),
         source: Box::new(source),
