@@ -398,3 +398,24 @@ async fn signed_requests_are_verified_against_the_installation() {
         .unwrap();
     assert_eq!(answer.status(), 401);
 }
+
+#[tokio::test]
+async fn credentials_the_token_endpoint_refuses_mean_a_missed_uninstall() {
+    let fake = fake_hipchat().await;
+    let (runtime, store, url) = addon(true, &[]).await;
+    post_install(&url, &install_body(&fake, "gone", Some(3))).await;
+    let installed = runtime.installation("gone").await.unwrap().unwrap();
+    *fake.token_status.lock().unwrap() = Some(401);
+    let error = installed
+        .client()
+        .unwrap()
+        .room("Ops")
+        .get()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, hipchat_runtime::Error::Unauthorized(_)),
+        "{error:?}"
+    );
+    assert!(store.get("gone").await.unwrap().is_none(), "removed");
+}
