@@ -20,6 +20,8 @@ pub use addon::{Addon, AddonBuilder, AddonError, Problem};
 pub use installation::{InstallKind, Installation};
 pub use runtime::{AddonRuntime, AddonRuntimeBuilder, Installed};
 pub use signed::{SignedRequest, SignedRequestRejection};
+#[cfg(feature = "postgres")]
+pub use store::PostgresStore;
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;
 pub use store::{InstallationStore, MemoryStore, StoreError};

@@ -1,7 +1,8 @@
 //! Where installations are kept: one trait, [`InstallationStore`], and its
 //! implementations: [`MemoryStore`] (tests, one process), [`SqliteStore`] (the embedded
-//! default, one file; feature `sqlite`), and [`EncryptedStore`], which seals the
-//! secrets of any of them.
+//! default, one file; feature `sqlite`), `PostgresStore` (one database shared by several
+//! instances; feature `postgres`), and [`EncryptedStore`], which seals the secrets of any
+//! of them.
 //!
 //! Every lookup goes to the store: no instance keeps a cache that would go on accepting
 //! the JWTs of an installation another instance removed.
@@ -13,11 +14,15 @@ use crate::installation::Installation;
 
 mod encrypted;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
 pub use encrypted::{EncryptedStore, SecretKey};
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
