@@ -15,7 +15,10 @@
 //! ```
 //!
 //! The descriptor is then at `/atlassian-connect.json`; installations are kept in
-//! `HIPCHAT_ADDON_STORE`: `memory`, `sqlite:PATH` (the default, `sqlite:deploy-bot.db`).
+//! `HIPCHAT_ADDON_STORE`: `memory`, `sqlite:PATH` (the default, `sqlite:deploy-bot.db`),
+//! or, with the `postgres` feature (on for the examples), a PostgreSQL URL
+//! (`postgres://user:password@host/database`, or `postgresql://`) that several instances
+//! behind a load balancer share.
 //! It stops on SIGINT or SIGTERM and exits 0.
 
 use std::net::SocketAddr;
@@ -120,11 +123,26 @@ async fn serve_only(listen: SocketAddr, base_url: &str) -> Result<(), Box<dyn st
         std::env::var("HIPCHAT_ADDON_STORE").unwrap_or_else(|_| "sqlite:deploy-bot.db".into());
     let runtime = match store.as_str() {
         "memory" => runtime(addon, MemoryStore::new()).await?,
+        #[cfg(feature = "postgres")]
+        url if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            runtime(addon, hipchat::connect::PostgresStore::connect(url).await?).await?
+        }
         other => match other.strip_prefix("sqlite:") {
             Some(path) => runtime(addon, SqliteStore::open(path)?).await?,
             None => {
+                // Never echo a URL: it may hold a password.
+                let shown = if other.contains("://") {
+                    "a URL (not shown: it may hold a password)".to_owned()
+                } else {
+                    format!("{other:?}")
+                };
                 return Err(format!(
-                    "HIPCHAT_ADDON_STORE={other:?}: expected `memory` or `sqlite:PATH`"
+                    "HIPCHAT_ADDON_STORE={shown}: expected `memory`, `sqlite:PATH`{}",
+                    if cfg!(feature = "postgres") {
+                        " or `postgres://user:password@host/database`"
+                    } else {
+                        " (or a postgres:// URL with the `postgres` feature)"
+                    }
                 )
                 .into());
             }
