@@ -16,6 +16,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use axum::Router;
 use axum::routing::{get, post};
 use hipchat_connect::descriptor::Scope;
+use hipchat_connect::store::{EncryptedStore, SecretKey};
 use hipchat_connect::{
     Addon, AddonRuntime, Installation, InstallationStore, PostgresStore, SignedRequest,
 };
@@ -189,6 +190,21 @@ async fn migrations_run_twice_and_concurrently() {
     for store in &stores {
         assert_eq!(store.list().await.unwrap().len(), 1);
     }
+}
+
+#[tokio::test]
+async fn encrypted_secrets_are_sealed_in_the_database() {
+    let Some(url) = database_url("encrypted_secrets_are_sealed_in_the_database") else {
+        return;
+    };
+    let schema = Schema::new(&url, "encrypted");
+    let raw = schema.store().await;
+    let sealed = EncryptedStore::new(raw.clone(), SecretKey::from_bytes([7; 32]));
+    sealed.put(installation("e", SECRET, None)).await.unwrap();
+    let back = sealed.get("e").await.unwrap().unwrap();
+    assert_eq!(back.oauth_secret.expose_secret(), SECRET);
+    let stored = raw.get("e").await.unwrap().unwrap();
+    assert_ne!(stored.oauth_secret.expose_secret(), SECRET);
 }
 
 #[tokio::test]
