@@ -193,6 +193,19 @@ impl PostgresStore {
             .map_err(|error| self.redactor.error(what, &error))
     }
 
+    /// `sql` prepared on `client`, once per connection.
+    async fn prepare(
+        &self,
+        client: &deadpool_postgres::Client,
+        what: &'static str,
+        sql: &str,
+    ) -> Result<tokio_postgres::Statement, StoreError> {
+        client
+            .prepare_cached(sql)
+            .await
+            .map_err(|e| self.redactor.error(what, &e))
+    }
+
     /// The installations table, qualified.
     fn table(&self) -> String {
         format!("{}hipchat_connect_installations", self.prefix)
@@ -212,6 +225,7 @@ impl InstallationStore for PostgresStore {
                 "SELECT record::text FROM {} WHERE oauth_id = $1",
                 self.table()
             );
+            let sql = self.prepare(&client, WHAT, &sql).await?;
             let row = client
                 .query_opt(&sql, &[&oauth_id])
                 .await
@@ -235,6 +249,7 @@ impl InstallationStore for PostgresStore {
                  ON CONFLICT (oauth_id) DO UPDATE SET record = excluded.record, updated_at = now()",
                 self.table()
             );
+            let sql = self.prepare(&client, WHAT, &sql).await?;
             client
                 .execute(&sql, &[&installation.oauth_id, &record])
                 .await
@@ -248,6 +263,7 @@ impl InstallationStore for PostgresStore {
             const WHAT: &str = "delete an installation";
             let client = self.client(WHAT).await?;
             let sql = format!("DELETE FROM {} WHERE oauth_id = $1", self.table());
+            let sql = self.prepare(&client, WHAT, &sql).await?;
             let deleted = client
                 .execute(&sql, &[&oauth_id])
                 .await
@@ -264,6 +280,7 @@ impl InstallationStore for PostgresStore {
                 "SELECT record::text FROM {} ORDER BY oauth_id",
                 self.table()
             );
+            let sql = self.prepare(&client, WHAT, &sql).await?;
             let rows = client
                 .query(&sql, &[])
                 .await
