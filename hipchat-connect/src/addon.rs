@@ -380,6 +380,35 @@ impl AddonBuilder {
         let descriptor_path = with_leading_slash(&self.descriptor_path);
         let installed_path = with_leading_slash(&self.installed_path);
         let uninstalled_path = self.uninstalled_path.as_deref().map(with_leading_slash);
+        // The router serves these three itself (the uninstall DELETE under the install
+        // path): they must be distinct, and the install path not the root.
+        let clash = |what: &'static str, path: &str, reason: &'static str| Problem::ClashingPath {
+            key: addon_key.clone(),
+            what,
+            path: path.to_owned(),
+            reason,
+        };
+        if installed_path.trim_end_matches('/').is_empty() {
+            check
+                .problems
+                .push(clash("installed", &installed_path, "cannot be the root"));
+        }
+        if installed_path == descriptor_path {
+            check.problems.push(clash(
+                "installed",
+                &installed_path,
+                "is the descriptor's path",
+            ));
+        }
+        if let Some(path) = &uninstalled_path
+            && (*path == descriptor_path || *path == installed_path)
+        {
+            check.problems.push(clash(
+                "uninstalled",
+                path,
+                "is the descriptor's or the install callback's path",
+            ));
+        }
         let self_url = check.url(&addon_key, &descriptor_path);
         let callback_url = check.url(&addon_key, &installed_path);
         let uninstalled_url = uninstalled_path
@@ -559,6 +588,19 @@ pub enum Problem {
     /// No API scope declared.
     #[error("no API scope declared: an add-on needs at least one (e.g. send_notification)")]
     NoScopes,
+    /// Two of the add-on's own routes (descriptor, install callback, redirect
+    /// uninstall) on one path, or the install callback at the root.
+    #[error("`{key}`: {what} path `{path}` {reason}")]
+    ClashingPath {
+        /// The add-on key.
+        key: String,
+        /// Which path (`"installed"`, `"uninstalled"`).
+        what: &'static str,
+        /// The path given.
+        path: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// A URL or path that does not resolve against the base URL.
     #[error("`{key}`: URL `{url}` does not resolve against the base URL")]
     InvalidUrl {

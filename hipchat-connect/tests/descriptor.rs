@@ -788,3 +788,36 @@ fn every_problem_is_reported_not_just_the_first() {
         assert!(message.contains(part), "{part} in {message}");
     }
 }
+
+#[test]
+fn the_add_ons_own_routes_cannot_clash() {
+    let build = |installed: &str, uninstalled: Option<&str>| {
+        let mut builder = Addon::builder("bot", "Bot", "https://bot.example/")
+            .scopes([Scope::SendNotification])
+            .installed_path(installed);
+        if let Some(path) = uninstalled {
+            builder = builder.uninstalled_path(path);
+        }
+        builder.build()
+    };
+    for (installed, uninstalled, expected) in [
+        ("/", None, "cannot be the root"),
+        ("/atlassian-connect.json", None, "is the descriptor's path"),
+        (
+            "/installable",
+            Some("/installable"),
+            "install callback's path",
+        ),
+    ] {
+        let error = build(installed, uninstalled).unwrap_err();
+        assert!(
+            error
+                .problems()
+                .iter()
+                .any(|p| matches!(p, Problem::ClashingPath { .. })),
+            "{error}"
+        );
+        assert!(error.to_string().contains(expected), "{error}");
+    }
+    assert!(build("/installable", Some("/uninstalled")).is_ok());
+}
