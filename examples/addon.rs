@@ -18,12 +18,15 @@
 //! `HIPCHAT_ADDON_STORE`: `memory`, `sqlite:PATH` (the default, `sqlite:deploy-bot.db`),
 //! or, with the `postgres` feature (on for the examples), a PostgreSQL URL
 //! (`postgres://user:password@host/database`, or `postgresql://`) that several instances
-//! behind a load balancer share.
-//! It stops on SIGINT or SIGTERM and exits 0.
+//! behind a load balancer share. With `HIPCHAT_ADDON_SECRET_KEY` (32 random bytes in
+//! base64, e.g. `openssl rand -base64 32`) the installations' secrets are sealed in the
+//! store. It stops on SIGINT or SIGTERM and exits 0.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use hipchat::connect::descriptor::Scope;
+use hipchat::connect::store::{EncryptedStore, SecretKey};
 use hipchat::connect::{
     Addon, AddonRuntime, InstallationStore, Installed, MemoryStore, SqliteStore,
 };
@@ -80,10 +83,16 @@ async fn greet(installed: Installed) {
     }
 }
 
+/// The runtime over `store`; with `HIPCHAT_ADDON_SECRET_KEY` (32 bytes, base64), the
+/// installations' secrets are sealed in it.
 async fn runtime(
     addon: Addon,
     store: impl InstallationStore,
 ) -> Result<AddonRuntime, Box<dyn std::error::Error>> {
+    let store: Arc<dyn InstallationStore> = match std::env::var("HIPCHAT_ADDON_SECRET_KEY") {
+        Ok(key) => Arc::new(EncryptedStore::new(store, SecretKey::from_base64(&key)?)),
+        Err(_) => Arc::new(store),
+    };
     Ok(AddonRuntime::builder(addon, store)
         .on_install(greet)
         .build()?)

@@ -58,7 +58,16 @@ impl IntoResponse for SignedRequestRejection {
                 tracing::debug!(%error, "signed request refused");
                 let status =
                     StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNAUTHORIZED);
-                let mut response = (status, error.to_string()).into_response();
+                // One text for every 401: which check failed (unknown issuer, signature,
+                // expiry) would tell a prober whether an oauthId is installed. The log
+                // line above has it.
+                let body = match status {
+                    StatusCode::UNAUTHORIZED => {
+                        "this request is not signed by an installation of this add-on".to_owned()
+                    }
+                    _ => error.to_string(),
+                };
+                let mut response = (status, body).into_response();
                 if let Some(challenge) = error.www_authenticate() {
                     response.headers_mut().insert(
                         header::WWW_AUTHENTICATE,

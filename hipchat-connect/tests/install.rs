@@ -371,6 +371,7 @@ async fn signed_requests_are_verified_against_the_installation() {
     let wrong_secret =
         hipchat_connect::jwt::sign(&claims("signer"), &SecretString::from("nope".to_owned()));
     let unknown = hipchat_connect::jwt::sign(&claims("stranger"), &secret);
+    let mut refusals = Vec::new();
     for (token, status) in [(wrong_secret, 401), (unknown, 401), ("x.y".to_owned(), 400)] {
         let answer = client
             .get(format!("{url}/signed"))
@@ -379,7 +380,11 @@ async fn signed_requests_are_verified_against_the_installation() {
             .await
             .unwrap();
         assert_eq!(answer.status(), status);
+        refusals.push(answer.text().await.unwrap());
     }
+    // A wrong signature and an unknown issuer read the same: no oracle for oauthIds.
+    assert_eq!(refusals[0], refusals[1]);
+    assert_ne!(refusals[1], refusals[2]);
     let answer = client.get(format!("{url}/signed")).send().await.unwrap();
     assert_eq!(answer.status(), 401);
     assert_eq!(answer.headers()["www-authenticate"], "JWT");
