@@ -8,6 +8,7 @@
 
 pub mod addon;
 pub mod descriptor;
+pub mod events;
 mod install;
 pub mod installation;
 pub mod jwt;
@@ -17,6 +18,7 @@ pub mod store;
 pub mod token;
 
 pub use addon::{Addon, AddonBuilder, AddonError, Problem};
+pub use events::{Delivery, RoomEvent};
 pub use installation::{InstallKind, Installation};
 pub use runtime::{AddonRuntime, AddonRuntimeBuilder, Installed};
 pub use signed::{SignedRequest, SignedRequestRejection};

@@ -39,7 +39,7 @@ where
 }
 
 /// An id sent as an integer or as a string of digits (`12345` or `"12345"`, spec §12).
-pub(crate) fn u64_or_string<'de, D>(deserializer: D) -> Result<u64, D::Error>
+pub fn u64_or_string<'de, D>(deserializer: D) -> Result<u64, D::Error>
 where
     D: Deserializer<'de>,
 {
@@ -52,7 +52,7 @@ where
 }
 
 /// [`u64_or_string`], `null` allowed (absent too, with `#[serde(default)]`).
-pub(crate) fn option_u64_or_string<'de, D>(deserializer: D) -> Result<Option<u64>, D::Error>
+pub fn option_u64_or_string<'de, D>(deserializer: D) -> Result<Option<u64>, D::Error>
 where
     D: Deserializer<'de>,
 {

@@ -32,7 +32,8 @@
 //! | get_session / `POST /v2/oauth/token` / `auth_test=true` | [`Session`] / [`TokenResponse`] / [`AuthTest`] |
 
 mod common;
-mod de;
+#[doc(hidden)]
+pub mod de;
 mod emoticon;
 mod enums;
 mod group;
