@@ -243,7 +243,7 @@ impl Client {
             });
         }
         let headers = std::mem::take(answer.headers_mut());
-        let body = read_body(answer, request).await?;
+        let body = response::read_capped(answer, MAX_BODY, || request.shown()).await?;
         Ok(Answer {
             status: status.as_u16(),
             rate_limit: response::rate_limit(&headers),
@@ -265,27 +265,6 @@ enum Failed {
 impl From<Error> for Failed {
     fn from(error: Error) -> Self {
         Failed::Error(error)
-    }
-}
-
-/// Reads a success answer's body, at most [`MAX_BODY`] bytes.
-async fn read_body(mut response: reqwest::Response, request: &Request) -> Result<Vec<u8>, Error> {
-    let mut body = Vec::new();
-    loop {
-        let chunk = response
-            .chunk()
-            .await
-            .map_err(|source| transport_error(source, request.shown()))?;
-        let Some(chunk) = chunk else {
-            return Ok(body);
-        };
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err(Error::Decode {
-                endpoint: request.shown(),
-                source: format!("the answer is larger than {} MiB", MAX_BODY >> 20).into(),
-            });
-        }
-        body.extend_from_slice(&chunk);
     }
 }
 

@@ -62,6 +62,31 @@ pub(crate) async fn error_from(
     error
 }
 
+/// Reads a success answer's body, at most `limit` bytes: a larger one is
+/// [`Error::Decode`] (not HipChat's), a broken one [`Error::Transport`]. `shown` is the
+/// endpoint as errors may show it, built only when one is.
+pub(crate) async fn read_capped(
+    mut response: reqwest::Response,
+    limit: usize,
+    shown: impl Fn() -> String,
+) -> Result<Vec<u8>, Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|source| transport_error(source, shown()))?
+    {
+        if body.len() + chunk.len() > limit {
+            return Err(Error::Decode {
+                endpoint: shown(),
+                source: format!("the answer is larger than {} KiB", limit / 1024).into(),
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// A request that got no answer: the endpoint as it may be shown (the caller's to say:
 /// a v1 URL holds the token) and the underlying error stripped of its URL.
 pub(crate) fn transport_error(source: reqwest::Error, endpoint: String) -> Error {

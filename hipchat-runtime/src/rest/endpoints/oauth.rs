@@ -50,25 +50,7 @@ pub async fn client_credentials_token(
             &SecretString::from(client_id.to_owned()),
         ));
     }
-    let mut answer = answer;
-    let mut body = Vec::new();
-    while let Some(chunk) = answer
-        .chunk()
-        .await
-        .map_err(|source| transport_error(source, token_url.to_string()))?
-    {
-        if body.len() + chunk.len() > MAX_TOKEN_REPLY {
-            return Err(Error::Decode {
-                endpoint: token_url.to_string(),
-                source: format!(
-                    "the token reply is larger than {} KiB",
-                    MAX_TOKEN_REPLY / 1024
-                )
-                .into(),
-            });
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = response::read_capped(answer, MAX_TOKEN_REPLY, || token_url.to_string()).await?;
     serde_json::from_slice(&body).map_err(|source| Error::Decode {
         endpoint: token_url.to_string(),
         source: Box::new(source),
